@@ -1,0 +1,1 @@
+"""newstrace: how many of these articles are actually independent sources?"""

@@ -1,0 +1,386 @@
+"""Record types shared by every stage.
+
+All records are frozen, keyword-only dataclasses holding tuples, so they are
+hashable, safe to cache and cannot be changed by a later stage.
+
+Offsets: every ``start``/``end`` pair on a derived record (sentence, quote,
+citation, claim mention, flag, aligned span) is a half-open character range
+into the *cleaned* text of its article (``Article.text``). ``RemovedSpan``
+offsets are the exception: they point into ``Article.raw_text``, because the
+removed text is by definition no longer in the cleaned text.
+``Article.kept`` maps cleaned offsets back to raw offsets.
+
+This module imports nothing from the rest of the project.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+ReuseKind = Literal["verbatim", "abridged", "extended", "spun", "rewritten", "shared_upstream"]
+SpeakerKind = Literal["named", "anonymous", "organisation", "unknown"]
+Stance = Literal["asserted", "hedged", "uncertain", "denied", "attributed"]
+OriginKind = Literal["speaker", "outlet", "document", "own_reporting"]
+
+REUSE_KINDS: tuple[str, ...] = (
+    "verbatim",
+    "abridged",
+    "extended",
+    "spun",
+    "rewritten",
+    "shared_upstream",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemovedSpan:
+    """A piece of the raw text that cleaning removed, and why.
+
+    ``start``/``end`` index ``Article.raw_text``; ``text`` equals
+    ``raw_text[start:end]``.
+    """
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One news article.
+
+    ``raw_text`` is the decoded source text; ``text`` is the cleaned text that
+    every later offset points into. ``kept`` lists ``(clean_start, raw_start,
+    length)`` runs: cleaned text ``text[c:c+n]`` equals ``raw_text[r:r+n]``.
+    Before cleaning, ``text == raw_text`` and ``kept`` covers it in one run.
+    ``id`` is a content hash of ``raw_text``, stable across runs and paths.
+    """
+
+    id: str
+    source_path: str
+    raw_text: str
+    text: str
+    title: str = ""
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    author: str | None = None
+    removed: tuple[RemovedSpan, ...] = ()
+    kept: tuple[tuple[int, int, int], ...] = ()
+
+    def raw_offset(self, clean_offset: int) -> int:
+        """Map an offset in the cleaned text to the same character in the raw text."""
+        for clean_start, raw_start, length in self.kept:
+            if clean_start <= clean_offset <= clean_start + length:
+                return raw_start + (clean_offset - clean_start)
+        raise ValueError(f"offset {clean_offset} is outside the cleaned text of {self.id}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sentence:
+    """A sentence of an article's cleaned text; ``paragraph`` counts from 0."""
+
+    article_id: str
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """A piece of one article's cleaned text."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlignedPair:
+    """Two sentences that the reuse stage matched, one in each article.
+
+    ``kind`` is ``verbatim`` (same words), ``near`` (a few edits) or
+    ``substituted`` (same length and order, words swapped); ``substitutions``
+    lists the ``(source word, target word)`` swaps found.
+    """
+
+    source: Span
+    target: Span
+    similarity: float
+    kind: Literal["verbatim", "near", "substituted"]
+    substitutions: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reuse:
+    """Text reuse between two articles.
+
+    For directed kinds ``source_id`` is the article copied from. For
+    ``shared_upstream`` neither copied the other: both derive from an
+    article that is not in the corpus, and the order of the two ids carries
+    no meaning. ``source_coverage`` / ``target_coverage`` are the shares of
+    each article's sentences that are aligned.
+    """
+
+    source_id: str
+    target_id: str
+    kind: ReuseKind
+    score: float
+    direction_confidence: float
+    source_coverage: float = 0.0
+    target_coverage: float = 0.0
+    aligned: tuple[AlignedPair, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Story:
+    """A group of articles about one event."""
+
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quote:
+    """Something a speaker said, quoted directly or reported.
+
+    ``speaker`` is the speaker's fullest name in the article, or their
+    description for anonymous speakers ("a senior US official");
+    ``speaker_start``/``speaker_end`` locate the mention that named them.
+    """
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    speaker_kind: SpeakerKind
+    cue: str | None = None
+    direct: bool = True
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Citation:
+    """An article citing another outlet ("CNN reported ...")."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    outlet: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mention:
+    """One sentence asserting a claim, with its stance."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    stance: Stance = "asserted"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Origin:
+    """Where a claim comes from: a speaker, a cited outlet, a document or an
+    article's own reporting; ``evidence`` holds the spans that show it."""
+
+    kind: OriginKind
+    name: str
+    evidence: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Chain:
+    """How one article's mention of a claim reaches its origin.
+
+    ``steps`` reads left to right, e.g. ``("art-b", "copies art-a",
+    "cites CNN", "a senior US official")``.
+    """
+
+    article_id: str
+    steps: tuple[str, ...]
+    origin: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Claim:
+    """One assertion made by one or more articles.
+
+    ``independent_count`` is the number of independent origins behind the
+    claim; ``chains`` explains it article by article.
+    """
+
+    id: str
+    statement: str
+    mentions: tuple[Mention, ...]
+    story_id: str | None = None
+    origins: tuple[Origin, ...] = ()
+    independent_count: int = 0
+    chains: tuple[Chain, ...] = ()
+    conflicts_with: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Flag:
+    """A quality problem found in an article, with the span that shows it."""
+
+    article_id: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Skipped:
+    """An input that could not be processed, and why."""
+
+    source: str
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Brief:
+    """Everything one run found, ready to report."""
+
+    articles: tuple[Article, ...]
+    sentences: tuple[Sentence, ...] = ()
+    reuse: tuple[Reuse, ...] = ()
+    stories: tuple[Story, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+    def article(self, article_id: str) -> Article:
+        """Return the article with this id (``KeyError`` if there is none)."""
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        raise KeyError(article_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (see ``SCHEMA_VERSION``) as plain Python data."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "articles": [_article_dict(a) for a in self.articles],
+            "reuse": [_reuse_dict(r) for r in self.reuse],
+            "stories": [
+                {"id": s.id, "title": s.title, "articles": list(s.article_ids)}
+                for s in self.stories
+            ],
+            "quotes": [_quote_dict(q) for q in self.quotes],
+            "citations": [
+                {"article": c.article_id, "start": c.start, "end": c.end, "text": c.text,
+                 "outlet": c.outlet}
+                for c in self.citations
+            ],
+            "claims": [_claim_dict(c) for c in self.claims],
+            "flags": [
+                {"article": f.article_id, "kind": f.kind, "start": f.start, "end": f.end,
+                 "text": f.text, "evidence": f.evidence}
+                for f in self.flags
+            ],
+            "skipped": [asdict(s) for s in self.skipped],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The JSON contract as a string."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+SCHEMA_VERSION = "1"
+
+
+def _span_dict(span: Span) -> dict[str, Any]:
+    return {"article": span.article_id, "start": span.start, "end": span.end, "text": span.text}
+
+
+def _article_dict(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source_path": article.source_path,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published": article.published,
+        "author": article.author,
+        "text": article.text,
+        "removed": [asdict(r) for r in article.removed],
+    }
+
+
+def _reuse_dict(reuse: Reuse) -> dict[str, Any]:
+    return {
+        "source": reuse.source_id,
+        "target": reuse.target_id,
+        "kind": reuse.kind,
+        "score": round(reuse.score, 4),
+        "direction_confidence": round(reuse.direction_confidence, 4),
+        "source_coverage": round(reuse.source_coverage, 4),
+        "target_coverage": round(reuse.target_coverage, 4),
+        "aligned": [
+            {
+                "source": _span_dict(p.source),
+                "target": _span_dict(p.target),
+                "similarity": round(p.similarity, 4),
+                "kind": p.kind,
+                "substitutions": [list(s) for s in p.substitutions],
+            }
+            for p in reuse.aligned
+        ],
+    }
+
+
+def _quote_dict(quote: Quote) -> dict[str, Any]:
+    return {
+        "id": quote.id,
+        "article": quote.article_id,
+        "start": quote.start,
+        "end": quote.end,
+        "text": quote.text,
+        "speaker": quote.speaker,
+        "speaker_kind": quote.speaker_kind,
+        "cue": quote.cue,
+        "direct": quote.direct,
+        "speaker_start": quote.speaker_start,
+        "speaker_end": quote.speaker_end,
+    }
+
+
+def _claim_dict(claim: Claim) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "statement": claim.statement,
+        "story": claim.story_id,
+        "mentions": [
+            {"article": m.article_id, "start": m.start, "end": m.end, "text": m.text,
+             "stance": m.stance}
+            for m in claim.mentions
+        ],
+        "origins": [
+            {"kind": o.kind, "name": o.name, "evidence": [_span_dict(e) for e in o.evidence]}
+            for o in claim.origins
+        ],
+        "independent_count": claim.independent_count,
+        "chains": [
+            {"article": c.article_id, "steps": list(c.steps), "origin": c.origin}
+            for c in claim.chains
+        ],
+        "conflicts_with": list(claim.conflicts_with),
+    }
