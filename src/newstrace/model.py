@@ -19,7 +19,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-ReuseKind = Literal["verbatim", "abridged", "extended", "spun", "rewritten", "shared_upstream"]
+ReuseKind = Literal[
+    "verbatim", "abridged", "extended", "spun", "rewritten", "partial", "shared_upstream"
+]
 SpeakerKind = Literal["named", "anonymous", "organisation", "unknown"]
 Stance = Literal["asserted", "hedged", "uncertain", "denied", "attributed"]
 OriginKind = Literal["speaker", "outlet", "document", "own_reporting"]
@@ -30,6 +32,7 @@ REUSE_KINDS: tuple[str, ...] = (
     "extended",
     "spun",
     "rewritten",
+    "partial",
     "shared_upstream",
 )
 
@@ -74,8 +77,11 @@ class Article:
     def raw_offset(self, clean_offset: int) -> int:
         """Map an offset in the cleaned text to the same character in the raw text."""
         for clean_start, raw_start, length in self.kept:
-            if clean_start <= clean_offset <= clean_start + length:
+            if clean_start <= clean_offset < clean_start + length:
                 return raw_start + (clean_offset - clean_start)
+        if self.kept and clean_offset == len(self.text):
+            clean_start, raw_start, length = self.kept[-1]
+            return raw_start + length
         raise ValueError(f"offset {clean_offset} is outside the cleaned text of {self.id}")
 
 
@@ -274,6 +280,26 @@ class Brief:
                 return article
         raise KeyError(article_id)
 
+    def copy_families(self) -> list[tuple[str, ...]]:
+        """Articles linked by reuse (any kind), in article order; unlinked ones alone."""
+        neighbours: dict[str, set[str]] = {a.id: set() for a in self.articles}
+        for link in self.reuse:
+            neighbours.setdefault(link.source_id, set()).add(link.target_id)
+            neighbours.setdefault(link.target_id, set()).add(link.source_id)
+        order = {article_id: index for index, article_id in enumerate(neighbours)}
+        families, seen = [], set()
+        for start in neighbours:
+            if start in seen:
+                continue
+            family, frontier = {start}, [start]
+            while frontier:
+                for other in neighbours[frontier.pop()] - family:
+                    family.add(other)
+                    frontier.append(other)
+            seen |= family
+            families.append(tuple(sorted(family, key=order.__getitem__)))
+        return families
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract (see ``SCHEMA_VERSION``) as plain Python data."""
         return {
@@ -286,14 +312,25 @@ class Brief:
             ],
             "quotes": [_quote_dict(q) for q in self.quotes],
             "citations": [
-                {"article": c.article_id, "start": c.start, "end": c.end, "text": c.text,
-                 "outlet": c.outlet}
+                {
+                    "article": c.article_id,
+                    "start": c.start,
+                    "end": c.end,
+                    "text": c.text,
+                    "outlet": c.outlet,
+                }
                 for c in self.citations
             ],
             "claims": [_claim_dict(c) for c in self.claims],
             "flags": [
-                {"article": f.article_id, "kind": f.kind, "start": f.start, "end": f.end,
-                 "text": f.text, "evidence": f.evidence}
+                {
+                    "article": f.article_id,
+                    "kind": f.kind,
+                    "start": f.start,
+                    "end": f.end,
+                    "text": f.text,
+                    "evidence": f.evidence,
+                }
                 for f in self.flags
             ],
             "skipped": [asdict(s) for s in self.skipped],
@@ -369,8 +406,13 @@ def _claim_dict(claim: Claim) -> dict[str, Any]:
         "statement": claim.statement,
         "story": claim.story_id,
         "mentions": [
-            {"article": m.article_id, "start": m.start, "end": m.end, "text": m.text,
-             "stance": m.stance}
+            {
+                "article": m.article_id,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "stance": m.stance,
+            }
             for m in claim.mentions
         ],
         "origins": [

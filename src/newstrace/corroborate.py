@@ -1,0 +1,251 @@
+"""Count the independent origins behind each claim, and find conflicting claims.
+
+Each mention of a claim is traced to an origin, first rule that applies:
+
+1. the article copies another article that mentions the same claim (a
+   directed reuse edge): the mention's origin is that article's, and the
+   chain records the copy;
+2. a quote in the mention names its speaker: the speaker is the origin
+   (anonymous speakers are grouped by their description, "a senior port
+   official" and "the official" being one group when nothing tells them
+   apart);
+3. the mention cites an outlet ("NPA reported"): when an article of that
+   outlet mentions the claim, the chain continues there; otherwise the
+   outlet is the origin;
+4. the article shares an upstream with another mentioning article: both
+   count as one inferred upstream;
+5. otherwise the article's own reporting is the origin.
+
+``independent_count`` is the number of distinct origins; ``chains`` holds
+one explanation per mentioning article. A claim denied by some mentions
+conflicts with the assertions it shares enough content words with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import PurePath
+
+from ._graph import UnionFind
+from ._text import content_words, fold
+from .model import Article, Chain, Citation, Claim, Mention, Origin, Quote, Reuse, Span
+
+DIRECTED = frozenset({"verbatim", "abridged", "extended", "spun", "rewritten", "partial"})
+CONFLICT_OVERLAP = 3
+
+_LEADING = re.compile(
+    r"^(?:(?:a|an|the|another|other|one|two|three|four|five|several|some|many|multiple|"
+    r"senior|top|high-ranking|unnamed|anonymous|former|current)\s+)+"
+)
+_TRAILING = re.compile(
+    r"\s+(?:familiar with|who|speaking|briefed|close to|with knowledge|involved in|"
+    r"on condition|in the know)\b.*$"
+)
+_PLURALS = {"people": "person", "officials": "official", "sources": "source"}
+_DOCUMENT = re.compile(r"\b(cable|memo|document|report|letter|filing|statement|email)s?\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Trace:
+    key: str
+    origin: Origin
+    steps: tuple[str, ...]
+
+
+def corroborate(
+    claims: Sequence[Claim],
+    articles: Sequence[Article],
+    reuse: Sequence[Reuse] = (),
+    quotes: Sequence[Quote] = (),
+    citations: Sequence[Citation] = (),
+) -> tuple[Claim, ...]:
+    """Return the claims with origins, independent counts, chains and conflicts."""
+    tracer = _Tracer(articles, reuse, quotes, citations)
+    traced = [tracer.trace_claim(claim) for claim in claims]
+    conflicts = find_conflicts(traced)
+    return tuple(replace(c, conflicts_with=conflicts.get(c.id, ())) for c in traced)
+
+
+def find_conflicts(claims: Sequence[Claim]) -> dict[str, tuple[str, ...]]:
+    """Map each claim id to the ids of claims in the same story that it contradicts."""
+    found: dict[str, set[str]] = defaultdict(set)
+    denials = [c for c in claims if any(m.stance == "denied" for m in c.mentions)]
+    for denial in denials:
+        denied_words = {w for m in denial.mentions for w in content_words(m.text)}
+        for other in claims:
+            if other.id == denial.id or other.story_id != denial.story_id or other in denials:
+                continue
+            other_words = set(content_words(other.statement))
+            if len(denied_words & other_words) >= CONFLICT_OVERLAP:
+                found[denial.id].add(other.id)
+                found[other.id].add(denial.id)
+    return {claim_id: tuple(sorted(ids)) for claim_id, ids in found.items()}
+
+
+def anonymous_key(description: str) -> str:
+    """A grouping key for an anonymous speaker: "a senior US official" -> "us official"."""
+    text = _TRAILING.sub("", _LEADING.sub("", fold(description).strip()))
+    head, _, last = text.rpartition(" ")
+    last = _PLURALS.get(last, last[:-1] if last.endswith("s") and len(last) > 3 else last)
+    return f"{head} {last}".strip()
+
+
+class _Tracer:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        reuse: Sequence[Reuse],
+        quotes: Sequence[Quote],
+        citations: Sequence[Citation],
+    ) -> None:
+        self.articles = {a.id: a for a in articles}
+        self.copied_from: dict[str, list[Reuse]] = defaultdict(list)
+        self.upstream = UnionFind[str]()
+        for link in reuse:
+            if link.kind == "shared_upstream":
+                self.upstream.union(link.source_id, link.target_id)
+            elif link.kind in DIRECTED:
+                self.copied_from[link.target_id].append(link)
+        self.quotes: dict[str, list[Quote]] = defaultdict(list)
+        for quote in quotes:
+            self.quotes[quote.article_id].append(quote)
+        self.citations: dict[str, list[Citation]] = defaultdict(list)
+        for citation in citations:
+            self.citations[citation.article_id].append(citation)
+
+    def trace_claim(self, claim: Claim) -> Claim:
+        by_article: dict[str, Mention] = {}
+        for mention in claim.mentions:
+            by_article.setdefault(mention.article_id, mention)
+        traces = {a: self._trace(a, by_article, set()) for a in by_article}
+        keys = _merge_anonymous({t.key for t in traces.values()})
+        origins: dict[str, Origin] = {}
+        for trace in traces.values():
+            key = keys[trace.key]
+            known = origins.get(key)
+            evidence = (known.evidence if known else ()) + trace.origin.evidence
+            origins[key] = replace(known or trace.origin, evidence=_unique(evidence))
+        chains = tuple(
+            Chain(article_id=a, steps=t.steps, origin=origins[keys[t.key]].name)
+            for a, t in traces.items()
+        )
+        return replace(
+            claim,
+            origins=tuple(origins.values()),
+            independent_count=len(origins),
+            chains=chains,
+        )
+
+    def _trace(self, article_id: str, mentions: dict[str, Mention], seen: set[str]) -> _Trace:
+        seen = seen | {article_id}
+        mention = mentions[article_id]
+        label = self._label(article_id)
+        for link in self.copied_from.get(article_id, ()):
+            if link.source_id in mentions and link.source_id not in seen:
+                inner = self._trace(link.source_id, mentions, seen)
+                step = f"{link.kind} copy of {self._label(link.source_id)}"
+                return replace(inner, steps=(label, step, *inner.steps[1:]))
+        if trace := self._speaker(mention):
+            return replace(trace, steps=(label, *trace.steps))
+        if trace := self._citation(mention, mentions, seen):
+            return replace(trace, steps=(label, *trace.steps))
+        family = [a for a in mentions if a != article_id and self._same_upstream(a, article_id)]
+        if family:
+            members = sorted([article_id, *family])
+            name = "upstream shared by " + ", ".join(self._label(a) for a in members)
+            origin = Origin(kind="own_reporting", name=name, evidence=(_span(mention),))
+            return _Trace(f"upstream:{members[0]}", origin, (label, "shares an upstream", name))
+        name = f"own reporting of {label}"
+        origin = Origin(kind="own_reporting", name=name, evidence=(_span(mention),))
+        return _Trace(f"own:{article_id}", origin, (label, name))
+
+    def _speaker(self, mention: Mention) -> _Trace | None:
+        for quote in self.quotes.get(mention.article_id, ()):
+            if quote.speaker and quote.start < mention.end and quote.end > mention.start:
+                return _speaker_trace(quote)
+        return None
+
+    def _citation(
+        self, mention: Mention, mentions: dict[str, Mention], seen: set[str]
+    ) -> _Trace | None:
+        for citation in self.citations.get(mention.article_id, ()):
+            if not (citation.start < mention.end and citation.end > mention.start):
+                continue
+            step = f"cites {citation.outlet}"
+            for other in mentions:
+                if other not in seen and self._is_outlet(other, citation.outlet):
+                    inner = self._trace(other, mentions, seen)
+                    return replace(inner, steps=(step, *inner.steps))
+            origin = Origin(kind="outlet", name=citation.outlet, evidence=(_span(citation),))
+            return _Trace(f"outlet:{fold(citation.outlet)}", origin, (step,))
+        return None
+
+    def _is_outlet(self, article_id: str, outlet: str) -> bool:
+        name = self.articles[article_id].outlet
+        return bool(name) and outlet_matches(name or "", outlet)
+
+    def _same_upstream(self, first: str, second: str) -> bool:
+        return first in self.upstream.parent and self.upstream.find(first) == self.upstream.find(
+            second
+        )
+
+    def _label(self, article_id: str) -> str:
+        article = self.articles.get(article_id)
+        if article is None:
+            return article_id
+        name = PurePath(article.source_path).name
+        return f"{article.outlet} ({name})" if article.outlet else name
+
+
+def outlet_matches(name: str, cited: str) -> bool:
+    """Whether a cited outlet ("NPA", "the Courier") names the outlet ``name``."""
+    name_words = [w for w in re.findall(r"[A-Za-z]+", name) if w.lower() != "the"]
+    cited_words = [w for w in re.findall(r"[A-Za-z]+", cited) if w.lower() != "the"]
+    if not name_words or not cited_words:
+        return False
+    if [w.lower() for w in name_words] == [w.lower() for w in cited_words]:
+        return True
+    initials = "".join(w[0] for w in name_words).lower()
+    if len(cited_words) == 1 and cited_words[0].lower() == initials:
+        return True
+    return {w.lower() for w in cited_words} <= {w.lower() for w in name_words}
+
+
+def _speaker_trace(quote: Quote) -> _Trace:
+    speaker = quote.speaker or ""
+    evidence = (
+        Span(article_id=quote.article_id, start=quote.start, end=quote.end, text=quote.text),
+    )
+    if quote.speaker_kind == "anonymous":
+        key = anonymous_key(speaker)
+        name = f"anonymous {key}s" if key else "anonymous source"
+        origin = Origin(kind="speaker", name=name, evidence=evidence)
+        return _Trace(f"anon:{key}", origin, (f"quotes {speaker}",))
+    kind = "document" if _DOCUMENT.search(fold(speaker)) else "speaker"
+    origin = Origin(kind=kind, name=speaker, evidence=evidence)
+    return _Trace(f"named:{fold(speaker)}", origin, (f"quotes {speaker}",))
+
+
+def _merge_anonymous(keys: set[str]) -> dict[str, str]:
+    """Fold a bare anonymous key ("official") into the only fuller one with that head."""
+    mapping = {key: key for key in keys}
+    anonymous = [k for k in keys if k.startswith("anon:")]
+    for key in anonymous:
+        head = key.removeprefix("anon:")
+        if " " in head:
+            continue
+        fuller = [k for k in anonymous if k != key and k.endswith(" " + head)]
+        if len(fuller) == 1:
+            mapping[key] = fuller[0]
+    return mapping
+
+
+def _span(record: Mention | Citation) -> Span:
+    return Span(article_id=record.article_id, start=record.start, end=record.end, text=record.text)
+
+
+def _unique(spans: Sequence[Span]) -> tuple[Span, ...]:
+    return tuple(dict.fromkeys(spans))

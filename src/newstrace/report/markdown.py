@@ -1,0 +1,351 @@
+"""The brief as compact Markdown, for pasting into a chat or a ticket.
+
+The module also holds the display helpers both renderers share: article
+labels (A, B, C, ...), copy families, the verdict line and the claim and
+quote summaries. They only group, sort and count records the pipeline made;
+nothing here recomputes an analysis.
+
+A copy family is a connected component of the reuse edges (shared upstream
+included); an article no edge touches is a family of its own. A claim is
+*disputed* when it conflicts with another claim or an article denies it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from newstrace.model import Article, Brief, Claim, Quote, Reuse
+
+STANCE_ORDER: tuple[str, ...] = ("asserted", "attributed", "hedged", "uncertain", "denied")
+_QUOTE_MARKS = "\"'“”‘’„«»"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``"1 claim"``, ``"2 claims"``."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def label_of(index: int) -> str:
+    """Spreadsheet-style label for the ``index``-th article: A..Z, AA, AB, ..."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+def article_labels(articles: Sequence[Article]) -> dict[str, str]:
+    """Short labels for the articles, in brief order."""
+    return {article.id: label_of(i) for i, article in enumerate(articles)}
+
+
+def label_for(labels: dict[str, str], article_id: str) -> str:
+    """The label of an article, or a short id for an article the brief lacks."""
+    return labels.get(article_id, article_id[:8])
+
+
+def copy_families(article_ids: Sequence[str], reuse: Iterable[Reuse]) -> list[tuple[str, ...]]:
+    """Connected components of ``reuse`` over ``article_ids``, singletons included.
+
+    Edges with an end outside ``article_ids`` are ignored. Families are ordered
+    by size (largest first), then by first appearance; members keep the order
+    of ``article_ids``.
+    """
+    parent = {article_id: article_id for article_id in article_ids}
+
+    def find(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for edge in reuse:
+        if edge.source_id in parent and edge.target_id in parent:
+            parent[find(edge.source_id)] = find(edge.target_id)
+    groups: dict[str, list[str]] = {}
+    for article_id in article_ids:
+        groups.setdefault(find(article_id), []).append(article_id)
+    families = [tuple(members) for members in groups.values()]
+    order = {article_id: i for i, article_id in enumerate(article_ids)}
+    return sorted(families, key=lambda f: (-len(f), order[f[0]]))
+
+
+def family_edges(family: Sequence[str], reuse: Sequence[Reuse]) -> list[tuple[int, Reuse]]:
+    """The reuse edges inside one family, with their index in ``reuse``."""
+    members = set(family)
+    return [
+        (i, edge)
+        for i, edge in enumerate(reuse)
+        if edge.source_id in members and edge.target_id in members
+    ]
+
+
+def story_groups(brief: Brief) -> list[tuple[str, str, tuple[str, ...]]]:
+    """``(story id, title, article ids)`` per story; all articles when there are none.
+
+    Articles that no story holds are gathered in a last "Other articles" group.
+    """
+    known = {article.id for article in brief.articles}
+    if not brief.stories:
+        return [("all", "All articles", tuple(a.id for a in brief.articles))]
+    groups = [
+        (
+            story.id,
+            story.title or "Untitled story",
+            tuple(i for i in story.article_ids if i in known),
+        )
+        for story in brief.stories
+    ]
+    placed = {i for story in brief.stories for i in story.article_ids}
+    rest = tuple(a.id for a in brief.articles if a.id not in placed)
+    if rest:
+        groups.append(("other", "Other articles", rest))
+    return groups
+
+
+def is_disputed(claim: Claim) -> bool:
+    """A claim another claim contradicts, or one an article denies."""
+    return bool(claim.conflicts_with) or any(m.stance == "denied" for m in claim.mentions)
+
+
+def mentioning_articles(claim: Claim) -> tuple[str, ...]:
+    """The distinct articles mentioning a claim, in mention order."""
+    return tuple(dict.fromkeys(m.article_id for m in claim.mentions))
+
+
+def stance_counts(claim: Claim) -> list[tuple[str, int]]:
+    """``(stance, number of mentions)`` in a fixed stance order."""
+    counts = Counter(m.stance for m in claim.mentions)
+    known = [(s, counts[s]) for s in STANCE_ORDER if counts[s]]
+    return known + sorted((s, n) for s, n in counts.items() if s not in STANCE_ORDER)
+
+
+def quotes_by_speaker(quotes: Iterable[Quote]) -> list[tuple[str, str, list[Quote]]]:
+    """``(speaker, speaker kind, quotes)``, most quoted first; ``None`` is "unattributed"."""
+    groups: dict[str, list[Quote]] = {}
+    for quote in quotes:
+        groups.setdefault(quote.speaker or "unattributed", []).append(quote)
+    rows = [(speaker, _speaker_kind(items), items) for speaker, items in groups.items()]
+    return sorted(rows, key=lambda row: (-len(row[2]), row[0] == "unattributed", row[0].lower()))
+
+
+def _speaker_kind(quotes: Sequence[Quote]) -> str:
+    if quotes[0].speaker is None:
+        return "unknown"
+    return Counter(q.speaker_kind for q in quotes).most_common(1)[0][0]
+
+
+def bare_quote(text: str) -> str:
+    """A direct quote without its own quotation marks and trailing comma, for display."""
+    bare = text.strip().strip(_QUOTE_MARKS).rstrip(",").strip()
+    return bare or text
+
+
+def edge_text(edge: Reuse, labels: dict[str, str]) -> str:
+    """``"B ← A verbatim 0.98"``; ``"A ↔ B shared upstream 0.87"``."""
+    source, target = label_for(labels, edge.source_id), label_for(labels, edge.target_id)
+    if edge.kind == "shared_upstream":
+        return f"{source} ↔ {target} shared upstream {edge.score:.2f}"
+    return f"{target} ← {source} {edge.kind} {edge.score:.2f}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    """The counts of the one-line verdict."""
+
+    articles: int
+    outlets: int
+    families: int
+    claims: int
+    disputed: int
+    flags: int
+    skipped: int
+
+    def parts(self) -> list[tuple[str, str]]:
+        """``(text, section anchor)`` per figure; flags and skips only when present."""
+        parts = [
+            (plural(self.articles, "article"), "articles"),
+            (plural(self.outlets, "outlet"), "articles"),
+            (plural(self.families, "copy family", "copy families"), "families"),
+            (plural(self.claims, "claim"), "claims"),
+            (plural(self.disputed, "disputed claim"), "claims"),
+        ]
+        if self.flags:
+            parts.append((plural(self.flags, "quality flag"), "flags"))
+        if self.skipped:
+            parts.append((plural(self.skipped, "skipped input"), "skipped"))
+        return parts
+
+    def line(self) -> str:
+        """``"11 articles · 8 outlets · 4 copy families · 9 claims · 1 disputed claim"``."""
+        return " · ".join(text for text, _ in self.parts())
+
+
+def verdict(brief: Brief) -> Verdict:
+    """Count what the verdict line shows."""
+    ids = [article.id for article in brief.articles]
+    return Verdict(
+        articles=len(brief.articles),
+        outlets=len({a.outlet.strip().lower() for a in brief.articles if a.outlet}),
+        families=len(copy_families(ids, brief.reuse)),
+        claims=len(brief.claims),
+        disputed=sum(is_disputed(c) for c in brief.claims),
+        flags=len(brief.flags),
+        skipped=len(brief.skipped),
+    )
+
+
+def default_title(brief: Brief) -> str:
+    """The first story's title, else a generic one."""
+    for story in brief.stories:
+        if story.title:
+            return story.title
+    return "newstrace brief"
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def md_text(text: str) -> str:
+    """Escape Markdown/HTML specials and fold newlines so text stays inline."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _article_md(article: Article, labels: dict[str, str]) -> str:
+    parts = [f"**{label_for(labels, article.id)}**"]
+    if article.outlet:
+        parts.append(f"*{md_text(article.outlet)}*")
+    parts.append(md_text(article.title or article.source_path))
+    if article.published:
+        parts.append(f"({md_text(article.published)})")
+    return " ".join(parts)
+
+
+def _families_md(brief: Brief, labels: dict[str, str]) -> list[str]:
+    lines = ["## Copy families", ""]
+    groups = story_groups(brief)
+    for _, title, ids in groups:
+        if len(groups) > 1 or brief.stories:
+            lines += [f"### {md_text(title)} ({plural(len(ids), 'article')})", ""]
+        families = copy_families(ids, brief.reuse)
+        singles = [f[0] for f in families if len(f) == 1]
+        for number, family in enumerate((f for f in families if len(f) > 1), start=1):
+            members = "; ".join(_article_md(brief.article(i), labels) for i in family)
+            lines.append(f"- Family {number}: {members}")
+            lines += [
+                f"  - {md_text(edge_text(e, labels))}" for _, e in family_edges(family, brief.reuse)
+            ]
+        if singles:
+            members = "; ".join(_article_md(brief.article(i), labels) for i in singles)
+            lines.append(f"- No reuse found: {members}")
+        lines.append("")
+    return lines
+
+
+def _claims_md(brief: Brief) -> list[str]:
+    if not brief.claims:
+        return []
+    numbers = {claim.id: n for n, claim in enumerate(brief.claims, start=1)}
+    lines = [
+        "## Claims",
+        "",
+        "| # | statement | articles | independent | origins | stance / conflicts |",
+        "| --: | --- | --: | --: | --- | --- |",
+    ]
+    for claim in brief.claims:
+        origins = "; ".join(f"{o.kind}: {o.name}" for o in claim.origins) or "—"
+        stance = ", ".join(f"{n} {s}" for s, n in stance_counts(claim))
+        conflicts = ", ".join(f"#{numbers.get(c, c)}" for c in claim.conflicts_with)
+        if conflicts:
+            stance = f"{stance}; conflicts with {conflicts}"
+        cells = [
+            str(numbers[claim.id]),
+            claim.statement,
+            str(len(mentioning_articles(claim))),
+            str(claim.independent_count),
+            origins,
+            stance or "—",
+        ]
+        lines.append("| " + " | ".join(md_text(cell) for cell in cells) + " |")
+    return [*lines, ""]
+
+
+def _quotes_md(brief: Brief, labels: dict[str, str]) -> list[str]:
+    if not brief.quotes:
+        return []
+    lines = ["## Quotes by speaker", ""]
+    for speaker, kind, quotes in quotes_by_speaker(brief.quotes):
+        tag = f" ({kind})" if kind in ("anonymous", "organisation") else ""
+        lines.append(f"- **{md_text(speaker)}**{tag}: {plural(len(quotes), 'quote')}")
+        for quote in quotes:
+            cue = f", {md_text(quote.cue)}" if quote.cue else ""
+            where = label_for(labels, quote.article_id)
+            text = md_text(_short(bare_quote(quote.text) if quote.direct else quote.text))
+            lines.append(
+                f"  - “{text}” — {where}{cue}" if quote.direct else f"  - {text} — {where}{cue}"
+            )
+    return [*lines, ""]
+
+
+def _citations_md(brief: Brief, labels: dict[str, str]) -> list[str]:
+    if not brief.citations:
+        return []
+    cited: dict[str, list[str]] = {}
+    for citation in brief.citations:
+        cited.setdefault(citation.outlet, []).append(label_for(labels, citation.article_id))
+    lines = ["## Citations", ""]
+    for outlet, citing in sorted(cited.items(), key=lambda item: (-len(item[1]), item[0])):
+        lines.append(f"- **{md_text(outlet)}** cited by {', '.join(dict.fromkeys(citing))}")
+    return [*lines, ""]
+
+
+def _flags_md(brief: Brief, labels: dict[str, str]) -> list[str]:
+    if not brief.flags:
+        return []
+    lines = [
+        "## Quality flags",
+        "",
+        "| article | kind | text | evidence |",
+        "| --- | --- | --- | --- |",
+    ]
+    for flag in brief.flags:
+        cells = [label_for(labels, flag.article_id), flag.kind, _short(flag.text), flag.evidence]
+        lines.append("| " + " | ".join(md_text(cell) for cell in cells) + " |")
+    return [*lines, ""]
+
+
+def _skipped_md(brief: Brief) -> list[str]:
+    if not brief.skipped:
+        return []
+    lines = ["## Skipped inputs", ""]
+    lines += [
+        f"- {md_text(s.source)} ({md_text(s.stage)}): {md_text(s.reason)}" for s in brief.skipped
+    ]
+    return [*lines, ""]
+
+
+def render_markdown(brief: Brief, *, title: str | None = None) -> str:
+    """Render ``brief`` as compact Markdown: verdict, families, claims, quotes, flags."""
+    labels = article_labels(brief.articles)
+    lines = [f"# {md_text(title or default_title(brief))}", "", f"**{verdict(brief).line()}**", ""]
+    if brief.articles:
+        lines += _families_md(brief, labels)
+    lines += _claims_md(brief)
+    lines += _quotes_md(brief, labels)
+    lines += _citations_md(brief, labels)
+    lines += _flags_md(brief, labels)
+    lines += _skipped_md(brief)
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,67 @@
+import pytest
+
+from newstrace.claims import group_claims, stance_of
+from newstrace.model import Story
+from newstrace.segment import segment
+
+from .conftest import make_article
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("The port authority denied that any inspection had been skipped.", "denied"),
+        ("The embassy said it had not heard of any such request.", "denied"),
+        ("It is not yet clear whether the crane was overloaded.", "uncertain"),
+        ("Officials fear the crane may have been overloaded.", "hedged"),
+        ("The crane was overloaded, two officials said.", "attributed"),
+        ("The crane collapsed at 7.40 on Monday morning.", "asserted"),
+    ],
+)
+def test_stance_cues(sentence, stance):
+    assert stance_of(sentence) == stance
+
+
+def sentences_of(**texts):
+    return {name: segment(make_article(text, article_id=name)) for name, text in texts.items()}
+
+
+def test_same_assertion_in_other_articles_joins_one_claim():
+    sentences = sentences_of(
+        a="Seven dock workers were injured when the crane collapsed on Monday morning.",
+        b="The crane collapsed on Monday morning and seven dock workers were injured.",
+        c="The city council approved the new school budget on Tuesday night after a debate.",
+    )
+    (claim,) = group_claims(sentences)
+    assert {m.article_id for m in claim.mentions} == {"a", "b"}
+    assert claim.statement in {m.text for m in claim.mentions}
+
+
+def test_different_numbers_keep_claims_apart():
+    sentences = sentences_of(
+        a="Seven dock workers were injured when the crane collapsed on Monday morning.",
+        b="Twelve dock workers were injured when the crane collapsed on Monday, 12 in total.",
+    )
+    sentences["a"] = segment(
+        make_article("7 dock workers were injured when the crane collapsed on Monday.", article_id="a")
+    )
+    assert group_claims(sentences) == ()
+
+
+def test_denials_form_their_own_claim():
+    sentences = sentences_of(
+        a="The crane had not been inspected for fourteen months before it collapsed.",
+        b="The crane had not been inspected for fourteen months before it collapsed.",
+        c="The authority denied the crane had not been inspected for fourteen months.",
+    )
+    claims = group_claims(sentences)
+    assert len(claims) == 2
+    denial = next(c for c in claims if c.mentions[0].stance == "denied")
+    assert [m.article_id for m in denial.mentions] == ["c"]
+
+
+def test_claims_stay_inside_their_story():
+    text = "Seven dock workers were injured when the crane collapsed on Monday morning."
+    sentences = sentences_of(a=text, b=text)
+    stories = [Story(id="s1", title="", article_ids=("a",)), Story(id="s2", title="", article_ids=("b",))]
+    assert group_claims(sentences, (), stories) == ()

@@ -1,0 +1,302 @@
+"""Tests for the clean stage: each rule, its false positives, the offset invariants."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newstrace.clean import RULES, classify_lines, clean_article
+from newstrace.model import Article
+
+ROME = Path(__file__).parents[1].parent / "shared" / "corpus" / "rome-2022"
+
+LEAD = "Negotiators met for seven hours in Geneva on Tuesday, officials said."
+TAIL = "Both delegations agreed to meet again next month, a spokesperson added."
+
+
+def make(text: str) -> Article:
+    return Article(id="a", source_path="a.txt", raw_text=text, text=text)
+
+
+def removed(article: Article) -> list[tuple[str, str]]:
+    return [(span.reason, span.text.strip()) for span in article.removed]
+
+
+def story_with(*lines: str) -> str:
+    return "\n\n".join((LEAD, *lines, TAIL)) + "\n"
+
+
+# --- each rule ------------------------------------------------------------------------
+
+BOILERPLATE = [
+    ("share bar", "Share this:"),
+    ("share bar", "Share on Facebook"),
+    ("share bar", "FacebookTwitterLinkedinEmail"),
+    ("share bar", "Facebook | Twitter | WhatsApp | Print"),
+    ("comment form", "Leave a Reply"),
+    ("comment form", "Leave a comment"),
+    ("comment form", "Your email address will not be published."),
+    ("comment form", "Required fields are marked *"),
+    (
+        "comment form",
+        "Save my name, email, and website in this browser for the next time I comment.",
+    ),
+    ("comment form", "Post Comment"),
+    ("comment form", "Cancel reply"),
+    ("comment form", "Comments are closed."),
+    ("see-also insert", "See also: Harbour strike enters its third week"),
+    ("see-also insert", "Read also\u00a0 Ten things to know about the summit"),
+    ("see-also insert", "Related: Mayor unveils tram plan"),
+    ("see-also insert", "READ MORE: Why the ferry fares went up"),
+    ("see-also insert", "Also read | Markets rally after rate cut"),
+    ("caption", "Photo: AP"),
+    ("caption", "Image: Reuters"),
+    ("caption", "(Photo by Ana Lima/Getty Images)"),
+    ("caption", "Getty Images"),
+    ("caption", "File photo"),
+    ("caption", "Delegates arrive at the conference centre on Monday. Photo: AFP"),
+    ("url line", "https://example.org/news/2026/talks?utm_source=feed"),
+    ("url line", "www.example.com/a https://example.net/b"),
+    ("timestamp", "Updated 14:02 GMT"),
+    ("timestamp", "Last updated: 3 March 2026"),
+    ("timestamp", "Published on March 14, 2026 at 10:30 am"),
+    ("timestamp", "This story has been updated with new figures."),
+    ("promo", "Subscribe to our newsletter"),
+    ("promo", "Advertisement"),
+    ("promo", "Sign up for our morning briefing"),
+    ("promo", "Click here to get alerts on your phone"),
+    ("promo", "We use cookies to improve your experience."),
+    ("copyright", "© 2026 Example Media Group"),
+    ("copyright", "Copyright 2026 The Daily Example. All rights reserved."),
+    ("syndication note", "This article originally appeared in The Harbour Gazette."),
+    (
+        "syndication note",
+        "This story has been published from a wire agency feed without modifications to the text.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("reason", "line"), BOILERPLATE)
+def test_rule_removes_line_with_reason(reason: str, line: str) -> None:
+    article = clean_article(make(story_with(line)))
+    assert removed(article) == [(reason, line)]
+    assert article.text == f"{LEAD}\n\n{TAIL}"
+
+
+NEWS = [
+    "Facebook said on Tuesday it had removed the network of fake accounts.",
+    "Photo evidence shows the convoy crossed the border before dawn.",
+    "Share prices fell sharply in Shanghai after the announcement.",
+    "Related charges were filed against two former ministers.",
+    "Copyright lawsuits against the platform rose last year.",
+    "Published reports said the talks had lasted seven hours.",
+    "Updated figures show inflation at 3 percent in March.",
+    "He declined to comment on the leaked cable.",
+    "Subscribers to the service received the warning on Monday.",
+    "The photo: a burning tank on the outskirts of the city, shot at dawn by a local resident",
+    "A spokesperson for Getty Images said the agency would review the picture.",
+    "Twitter",
+    "Comment",
+    "Email",
+    "Website",
+    "See also the court's earlier ruling, which the minister cited twice in a speech that lasted "
+    "more than an hour and drew loud protest from the opposition benches in parliament.",
+]
+
+
+@pytest.mark.parametrize("line", NEWS)
+def test_news_line_survives(line: str) -> None:
+    article = clean_article(make(story_with(line)))
+    assert article.removed == ()
+    assert line in article.text
+
+
+def test_share_bar_block_of_single_names() -> None:
+    article = clean_article(make(story_with("Share this:", "Facebook", "Twitter", "Email")))
+    assert {reason for reason, _ in removed(article)} == {"share bar"}
+    assert len(article.removed) == 4
+
+
+def test_share_bar_names_without_header() -> None:
+    text = f"{LEAD}\n\nFacebook\nTwitter\nLinkedIn\n"
+    article = clean_article(make(text))
+    assert removed(article) == [("share bar", "Facebook\nTwitter\nLinkedIn")]
+    assert article.text == LEAD
+
+
+def test_comment_form_block() -> None:
+    form = [
+        "Leave a Reply",
+        "Cancel reply",
+        "Your email address will not be published. Required fields are marked *",
+        "Comment",
+        "Name *",
+        "Email *",
+        "Website",
+        "Save my name, email, and website in this browser for the next time I comment.",
+        "Post Comment",
+    ]
+    text = LEAD + "\n\n" + "\n".join(form) + "\n"
+    article = clean_article(make(text))
+    assert [span.reason for span in article.removed] == ["comment form"]
+    assert article.removed[0].text == "\n".join(form) + "\n"
+    assert article.text == LEAD
+
+
+def test_weak_line_joins_neighbouring_form_across_blank_lines() -> None:
+    article = clean_article(make(story_with("Comment", "Leave a comment")))
+    assert removed(article) == [("comment form", "Comment"), ("comment form", "Leave a comment")]
+
+
+def test_email_after_share_bar_is_share_bar() -> None:
+    article = clean_article(make(story_with("FacebookTwitter", "Email")))
+    assert [reason for reason, _ in removed(article)] == ["share bar", "share bar"]
+
+
+def test_front_matter() -> None:
+    text = f"---\noutlet: Harbour Gazette\nurl: https://example.org/a\n---\n{LEAD}\n"
+    article = clean_article(make(text))
+    assert removed(article) == [("front matter", text[: text.index(LEAD)].strip())]
+    assert article.text == LEAD
+    assert article.raw_offset(0) == text.index(LEAD)
+
+
+def test_leading_rule_is_not_front_matter() -> None:
+    text = f"---\n{LEAD}\n---\n{TAIL}\n"
+    article = clean_article(make(text))
+    assert article.removed == ()
+    assert article.text == text.strip()
+
+
+def test_long_line_is_never_boilerplate() -> None:
+    line = "Subscribe " + "word " * 40
+    assert classify_lines([line.strip()]) == [None]
+    url_line = "https://example.org/" + "x" * 300
+    assert classify_lines([url_line]) == ["url line"]
+
+
+def test_blank_lines_are_collapsed_and_trimmed() -> None:
+    article = clean_article(make(f"\n\n{LEAD}\n\nAdvertisement\n\n{TAIL}\n\n\n"))
+    assert article.text == f"{LEAD}\n\n{TAIL}"
+
+
+def test_one_paragraph_per_line_layout() -> None:
+    article = clean_article(make(f"{LEAD}\nSee also: Storm closes ports\n{TAIL}"))
+    assert article.text == f"{LEAD}\n{TAIL}"
+    assert article.kept == ((0, 0, len(LEAD) + 1), (len(LEAD) + 1, len(LEAD) + 30, len(TAIL)))
+
+
+def test_ignores_incoming_text_and_does_not_mutate() -> None:
+    raw = story_with("Photo: AP")
+    original = Article(id="a", source_path="a.txt", raw_text=raw, text="stale")
+    article = clean_article(original)
+    assert original.text == "stale" and original.removed == ()
+    assert article.raw_text == raw and "Photo: AP" not in article.text
+
+
+def test_everything_removed() -> None:
+    article = clean_article(make("Share this:\nFacebook\n"))
+    assert article.text == ""
+    assert article.raw_offset(0) == 0
+
+
+def test_rules_table_has_known_reasons() -> None:
+    reasons = {rule.reason for rule in RULES}
+    assert reasons == {
+        "share bar",
+        "comment form",
+        "see-also insert",
+        "caption",
+        "url line",
+        "timestamp",
+        "promo",
+        "copyright",
+        "syndication note",
+    }
+
+
+# --- invariants -----------------------------------------------------------------------
+
+LINES = st.one_of(
+    st.sampled_from([line for _, line in BOILERPLATE] + NEWS + ["", " ", "---", "outlet: X"]),
+    st.text(max_size=40),
+)
+TEXTS = st.one_of(
+    st.text(),
+    st.lists(LINES, max_size=12).flatmap(
+        lambda lines: st.sampled_from(["\n", "\n\n", "\r\n"]).map(lambda sep: sep.join(lines))
+    ),
+)
+
+
+@given(TEXTS)
+def test_kept_and_removed_tile_the_raw_text(raw: str) -> None:
+    article = clean_article(make(raw))
+    owner = [0] * len(raw)
+    for clean_start, raw_start, length in article.kept:
+        assert (
+            article.text[clean_start : clean_start + length] == raw[raw_start : raw_start + length]
+        )
+        for i in range(raw_start, raw_start + length):
+            owner[i] += 1
+    for span in article.removed:
+        assert span.text == raw[span.start : span.end] and span.text.strip()
+        for i in range(span.start, span.end):
+            owner[i] += 1
+    for i, char in enumerate(raw):
+        assert owner[i] <= 1
+        assert owner[i] == 1 or char.isspace()
+    assert sum(length for _, _, length in article.kept) == len(article.text)
+    boundaries = {clean_start for clean_start, _, _ in article.kept[1:]}
+    for offset, char in enumerate(article.text):
+        if offset not in boundaries:
+            assert raw[article.raw_offset(offset)] == char
+    assert article.raw_offset(len(article.text)) <= len(raw)
+
+
+# --- the Rome corpus ------------------------------------------------------------------
+
+
+def rome(prefix: str) -> Article:
+    if not ROME.is_dir():
+        pytest.skip("the rome-2022 corpus is not available")
+    [path] = ROME.glob(f"{prefix}_*.txt")
+    text = path.read_text(encoding="utf-8")
+    return clean_article(Article(id=prefix, source_path=path.name, raw_text=text, text=text))
+
+
+def reason_counts(article: Article) -> Counter[str]:
+    return Counter(span.reason for span in article.removed)
+
+
+def test_rome_comment_form_and_see_also_inserts_removed() -> None:
+    article = rome("002")
+    assert reason_counts(article) == {"see-also insert": 3, "comment form": 2, "timestamp": 1}
+    assert article.removed[-1].reason == "comment form"
+    assert len([line for line in article.text.splitlines() if line.strip()]) >= 35
+
+
+def test_rome_aggregator_junk_removed() -> None:
+    article = rome("004")
+    counts = reason_counts(article)
+    assert counts == {"caption": 1, "url line": 2, "see-also insert": 1, "share bar": 1}
+    assert article.removed[-1].reason == "share bar"
+    assert "http" not in article.text
+    assert len([line for line in article.text.splitlines() if line.strip()]) >= 15
+
+
+def test_rome_comments_closed_removed() -> None:
+    article = rome("000")
+    assert reason_counts(article) == {"comment form": 1}
+    assert len([line for line in article.text.splitlines() if line.strip()]) >= 15
+
+
+@pytest.mark.parametrize("prefix", ["001", "003"])
+def test_rome_clean_copies_untouched(prefix: str) -> None:
+    article = rome(prefix)
+    assert article.removed == ()
+    assert article.text == article.raw_text.strip()

@@ -1,0 +1,100 @@
+from newstrace.claims import group_claims
+from newstrace.corroborate import anonymous_key, corroborate, outlet_matches
+from newstrace.model import Citation, Quote, Reuse
+from newstrace.segment import segment
+
+from .conftest import make_article
+
+CLAIM = "The crane had not been inspected for fourteen months, two officials said."
+
+
+def quote_over(article, phrase, speaker, kind="anonymous"):
+    start = article.text.index(phrase)
+    return Quote(
+        id=f"q-{article.id}",
+        article_id=article.id,
+        start=start,
+        end=start + len(phrase),
+        text=phrase,
+        speaker=speaker,
+        speaker_kind=kind,
+        direct=False,
+    )
+
+
+def setup(texts, **outlets):
+    articles = [
+        make_article(text, article_id=name, outlet=outlets.get(name)) for name, text in texts.items()
+    ]
+    sentences = {a.id: segment(a) for a in articles}
+    return articles, group_claims(sentences)
+
+
+def test_copies_add_no_independence():
+    articles, claims = setup({"wire": CLAIM, "copy": CLAIM, "spun": CLAIM})
+    reuse = [
+        Reuse(source_id="wire", target_id="copy", kind="verbatim", score=1, direction_confidence=1),
+        Reuse(source_id="wire", target_id="spun", kind="spun", score=1, direction_confidence=1),
+    ]
+    (claim,) = corroborate(claims, articles, reuse)
+    assert claim.independent_count == 1
+    chain = next(c for c in claim.chains if c.article_id == "spun")
+    assert "spun copy of wire.txt" in chain.steps
+
+
+def test_same_anonymous_group_counts_once_and_independent_reporting_counts_again():
+    texts = {
+        "wire": CLAIM,
+        "paper": "The crane had not been inspected for fourteen months, a senior official said.",
+        "local": "The crane had not been inspected for fourteen months, records seen by us show.",
+    }
+    articles, claims = setup(texts)
+    quotes = [
+        quote_over(articles[0], "two officials", "two officials"),
+        quote_over(articles[1], "a senior official", "a senior official"),
+    ]
+    (claim,) = corroborate(claims, articles, (), quotes)
+    assert claim.independent_count == 2
+    assert sorted(o.kind for o in claim.origins) == ["own_reporting", "speaker"]
+
+
+def test_citing_an_outlet_follows_the_chain_to_that_outlets_origin():
+    texts = {
+        "wire": CLAIM,
+        "rewrite": "The crane had not been inspected for fourteen months, the NPA reported.",
+    }
+    articles, claims = setup(texts, wire="Northsea Press Agency")
+    quotes = [quote_over(articles[0], "two officials", "two officials")]
+    cue = "the NPA reported"
+    start = articles[1].text.index(cue)
+    citations = [
+        Citation(article_id="rewrite", start=start, end=start + len(cue), text=cue, outlet="NPA")
+    ]
+    (claim,) = corroborate(claims, articles, (), quotes, citations)
+    assert claim.independent_count == 1
+    chain = next(c for c in claim.chains if c.article_id == "rewrite")
+    assert chain.steps[1] == "cites NPA"
+    assert chain.origin == claim.origins[0].name
+
+
+def test_denial_conflicts_with_the_claim_it_denies():
+    texts = {
+        "wire": CLAIM,
+        "copy": CLAIM,
+        "authority": "The port authority denied that the crane had not been inspected for months.",
+    }
+    articles, claims = setup(texts)
+    claims = corroborate(claims, articles)
+    denial = next(c for c in claims if c.mentions[0].stance == "denied")
+    claim = next(c for c in claims if c is not denial)
+    assert claim.conflicts_with == (denial.id,)
+    assert denial.conflicts_with == (claim.id,)
+
+
+def test_anonymous_keys_and_outlet_names():
+    assert anonymous_key("a senior US official") == "us official"
+    assert anonymous_key("two officials familiar with the inquiry") == "official"
+    assert anonymous_key("people briefed on the talks") == "person"
+    assert outlet_matches("Northsea Press Agency", "NPA")
+    assert outlet_matches("The Vessmark Courier", "the Courier")
+    assert not outlet_matches("The Vessmark Courier", "CNN")

@@ -1,0 +1,340 @@
+"""Tests for the HTML and Markdown briefs (``newstrace.report``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newstrace.model import (
+    AlignedPair,
+    Article,
+    Brief,
+    Chain,
+    Citation,
+    Claim,
+    Flag,
+    Mention,
+    Origin,
+    Quote,
+    RemovedSpan,
+    Reuse,
+    Skipped,
+    Span,
+    Story,
+)
+from newstrace.report import render_html, render_markdown
+from newstrace.report.html import Mark, highlight
+from newstrace.report.markdown import copy_families, md_text, verdict
+
+HOSTILE_TITLE = "<script>alert(1)</script>"
+
+WIRE = (
+    "WASHINGTON — The United States warned China against helping Russia, officials said.\n\n"
+    '"There will be consequences," a senior US official said on Monday.\n\n'
+    "The meeting in Rome lasted seven hours."
+)
+SPUN = (
+    "WASHINGTON — The United States warned China against helping Russia, managers said.\n\n"
+    '"There will be consequences," a senior US manager said on Monday.'
+)
+HOSTILE = (
+    "China denies | offering help, CNN reported. <img src=x onerror=alert(2)>\n\n"
+    '"We never <script>steal()</script> help," the ministry said.'
+)
+
+
+def _span(article: Article, needle: str) -> Span:
+    start = article.text.index(needle)
+    return Span(article_id=article.id, start=start, end=start + len(needle), text=needle)
+
+
+def _article(ident: str, text: str, **meta: str) -> Article:
+    return Article(id=ident, source_path=f"corpus/{ident}.txt", raw_text=text, text=text, **meta)
+
+
+def _articles() -> tuple[Article, ...]:
+    raw = WIRE + "\nShare on Facebook"
+    wire = Article(
+        id="art-a",
+        source_path="corpus/wire.html",
+        raw_text=raw,
+        text=WIRE,
+        title="US warns China over Russia",
+        outlet="Wire Daily",
+        published="2022-03-14",
+        url="https://example.com/wire",
+        removed=(
+            RemovedSpan(start=len(WIRE), end=len(raw), text=raw[len(WIRE) :], reason="share_bar"),
+        ),
+    )
+    return (
+        wire,
+        _article(
+            "art-b", WIRE, title="US warns China (copy)", outlet="Copy Post", published="2022-03-15"
+        ),
+        _article("art-c", SPUN, title="US cautions China", outlet="Spin News"),
+        _article("art-d", HOSTILE, title=HOSTILE_TITLE, outlet="Evil | Outlet"),
+    )
+
+
+def _pair(source: Article, target: Article, s_text: str, t_text: str, **kw: object) -> AlignedPair:
+    return AlignedPair(source=_span(source, s_text), target=_span(target, t_text), **kw)
+
+
+def _reuse(a: Article, b: Article, c: Article) -> tuple[Reuse, ...]:
+    line = WIRE.split("\n\n")[1]
+    spun_line = SPUN.split("\n\n")[1]
+    return (
+        Reuse(
+            source_id=a.id,
+            target_id=b.id,
+            kind="verbatim",
+            score=0.98,
+            direction_confidence=0.7,
+            source_coverage=1.0,
+            target_coverage=1.0,
+            aligned=(_pair(a, b, line, line, similarity=1.0, kind="verbatim"),),
+        ),
+        Reuse(
+            source_id=a.id,
+            target_id=c.id,
+            kind="spun",
+            score=0.81,
+            direction_confidence=0.9,
+            source_coverage=0.66,
+            target_coverage=1.0,
+            aligned=(
+                _pair(
+                    a,
+                    c,
+                    line,
+                    spun_line,
+                    similarity=0.85,
+                    kind="substituted",
+                    substitutions=(("official", "manager"),),
+                ),
+            ),
+        ),
+    )
+
+
+def _claims(a: Article, b: Article, c: Article, d: Article) -> tuple[Claim, ...]:
+    warned = "The United States warned China against helping Russia"
+    mentions = tuple(
+        Mention(article_id=x.id, **_offsets(x, warned), text=warned) for x in (a, b, c)
+    )
+    official = Origin(
+        kind="speaker", name="a senior US official", evidence=(_span(a, "a senior US official"),)
+    )
+    denial = "China denies | offering help"
+    return (
+        Claim(
+            id="claim-1",
+            statement=warned,
+            mentions=mentions,
+            story_id="story-1",
+            origins=(official,),
+            independent_count=1,
+            conflicts_with=("claim-2",),
+            chains=(
+                Chain(
+                    article_id="art-a",
+                    steps=("art-a", "a senior US official"),
+                    origin="a senior US official",
+                ),
+                Chain(
+                    article_id="art-c",
+                    steps=("art-c", "copies art-a"),
+                    origin="a senior US official",
+                ),
+            ),
+        ),
+        Claim(
+            id="claim-2",
+            statement=denial,
+            story_id="story-1",
+            mentions=(
+                Mention(article_id=d.id, **_offsets(d, denial), text=denial, stance="denied"),
+            ),
+            origins=(Origin(kind="outlet", name="CNN"),),
+            independent_count=1,
+            conflicts_with=("claim-1",),
+            chains=(Chain(article_id="art-d", steps=("art-d", "cites CNN"), origin="CNN"),),
+        ),
+    )
+
+
+def _offsets(article: Article, needle: str) -> dict[str, int]:
+    span = _span(article, needle)
+    return {"start": span.start, "end": span.end}
+
+
+@pytest.fixture
+def brief() -> Brief:
+    a, b, c, d = _articles()
+    quote = '"There will be consequences,"'
+    return Brief(
+        articles=(a, b, c, d),
+        reuse=_reuse(a, b, c),
+        stories=(
+            Story(
+                id="story-1", title="US–China talks in Rome", article_ids=(a.id, b.id, c.id, d.id)
+            ),
+        ),
+        quotes=(
+            Quote(
+                id="q1",
+                article_id=a.id,
+                **_offsets(a, quote),
+                text=quote,
+                speaker="a senior US official",
+                speaker_kind="anonymous",
+                cue="said",
+            ),
+            Quote(
+                id="q2",
+                article_id=d.id,
+                **_offsets(d, "<script>steal()</script>"),
+                text="<script>steal()</script>",
+                speaker=None,
+                speaker_kind="unknown",
+            ),
+        ),
+        citations=(
+            Citation(
+                article_id=d.id, **_offsets(d, "CNN reported"), text="CNN reported", outlet="CNN"
+            ),
+        ),
+        claims=_claims(a, b, c, d),
+        flags=(
+            Flag(
+                article_id=c.id,
+                kind="altered_quote",
+                **_offsets(c, "manager said"),
+                text="manager said",
+                evidence="the wire copy says “official”",
+            ),
+        ),
+        skipped=(Skipped(source="feeds/broken.xml", stage="ingest", reason="not XML"),),
+    )
+
+
+VERDICT = "4 articles · 4 outlets · 2 copy families · 2 claims · 2 disputed claims"
+
+
+def test_verdict_counts(brief: Brief) -> None:
+    summary = verdict(brief)
+    assert (summary.articles, summary.outlets, summary.families) == (4, 4, 2)
+    assert (summary.claims, summary.disputed, summary.flags, summary.skipped) == (2, 2, 1, 1)
+    assert VERDICT in render_markdown(brief)
+    html = render_html(brief)
+    for part in VERDICT.split(" · "):
+        assert f">{part}</a>" in html
+
+
+def test_copy_families_include_singletons(brief: Brief) -> None:
+    ids = [a.id for a in brief.articles]
+    assert copy_families(ids, brief.reuse) == [("art-a", "art-b", "art-c"), ("art-d",)]
+
+
+def test_every_claim_has_an_anchor_and_links_to_it(brief: Brief) -> None:
+    html = render_html(brief)
+    for claim in brief.claims:
+        assert f'id="claim-{claim.id}"' in html
+        assert f'<a class="indep" href="#claim-{claim.id}">{claim.independent_count}</a>' in html
+
+
+def test_internal_links_resolve(brief: Brief) -> None:
+    html = render_html(brief)
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    targets = set(re.findall(r'href="#([^"]*)"', html))
+    assert targets and targets <= ids
+    assert {"article-art-a", "quote-0", "cite-0", "flag-0", "reuse-1"} <= targets
+
+
+def test_substitutions_are_marked(brief: Brief) -> None:
+    html = render_html(brief)
+    assert re.search(r'<mark class="sub"[^>]*>official</mark>', html)
+    assert re.search(r'<mark class="sub"[^>]*>manager</mark>', html)
+
+
+def test_hostile_text_is_escaped(brief: Brief) -> None:
+    html = render_html(brief, title=HOSTILE_TITLE)
+    assert "<script" not in html.lower()
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_html_is_self_contained(brief: Brief) -> None:
+    html = render_html(brief)
+    assert not re.search(r"""(src|href|action)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
+    assert not re.search(r"url\((?!#)|@import|<link\b|<script\b", html, re.I)
+    assert "https://example.com/wire" in html  # shown as text, not as a link
+
+
+def test_quotes_grouped_by_speaker(brief: Brief) -> None:
+    html = render_html(brief)
+    assert "a senior US official" in html and "unattributed" in html
+    assert "anonymous</span>" in html
+    md = render_markdown(brief)
+    assert "**a senior US official** (anonymous): 1 quote" in md
+    assert "**unattributed**: 1 quote" in md
+
+
+def test_removed_and_skipped_are_shown(brief: Brief) -> None:
+    html = render_html(brief)
+    assert "Share on Facebook" in html and "share bar" in html
+    assert "feeds/broken.xml" in html and "not XML" in html
+    assert "feeds/broken.xml (ingest): not XML" in render_markdown(brief)
+
+
+def test_markdown_escapes_table_cells(brief: Brief) -> None:
+    md = render_markdown(brief)
+    row = next(line for line in md.splitlines() if line.startswith("| 2 |"))
+    assert r"China denies \| offering help" in row
+    assert row.count(" | ") == 5  # six cells, no stray separators
+    assert "conflicts with #1" in row
+    assert md_text("a|b\nc") == r"a\|b c"
+
+
+def test_markdown_families_and_edges(brief: Brief) -> None:
+    md = render_markdown(brief)
+    assert "B ← A verbatim 0.98" in md
+    assert "C ← A spun 0.81" in md
+    assert "No reuse found: **D**" in md
+
+
+def test_overlapping_marks_are_skipped() -> None:
+    segments = highlight("abcdef", [Mark(2, 6, "b", priority=1), Mark(0, 4, "a"), Mark(5, 9, "x")])
+    assert [(s.text, s.cls) for s in segments] == [("abcd", "a"), ("ef", "")]
+
+
+def test_quote_wins_over_claim_mention(brief: Brief) -> None:
+    html = render_html(brief)
+    assert 'id="quote-0"' in html
+    assert 'id="mention-1-0"' in html  # the claim sentence does not overlap the quote
+
+
+@pytest.mark.parametrize("render", [render_html, render_markdown])
+def test_empty_brief_renders(render) -> None:  # type: ignore[no-untyped-def]
+    out = render(Brief(articles=()))
+    assert "0 articles" in out
+
+
+def test_shared_upstream_edges(brief: Brief) -> None:
+    a, b = brief.articles[0], brief.articles[1]
+    edge = Reuse(
+        source_id=a.id, target_id=b.id, kind="shared_upstream", score=0.9, direction_confidence=0.0
+    )
+    shared = Brief(articles=(a, b), reuse=(edge,))
+    assert "A ↔ B shared upstream 0.90" in render_markdown(shared)
+    assert "shared upstream 0.90" in render_html(shared)
+
+
+def test_write_example_page(brief: Brief, tmp_path: Path) -> None:
+    page = tmp_path / "brief.html"
+    page.write_text(render_html(brief), encoding="utf-8")
+    assert page.stat().st_size > 5000
