@@ -43,7 +43,9 @@ def test_different_numbers_keep_claims_apart():
         b="Twelve dock workers were injured when the crane collapsed on Monday, 12 in total.",
     )
     sentences["a"] = segment(
-        make_article("7 dock workers were injured when the crane collapsed on Monday.", article_id="a")
+        make_article(
+            "7 dock workers were injured when the crane collapsed on Monday.", article_id="a"
+        )
     )
     assert group_claims(sentences) == ()
 
@@ -63,5 +65,8 @@ def test_denials_form_their_own_claim():
 def test_claims_stay_inside_their_story():
     text = "Seven dock workers were injured when the crane collapsed on Monday morning."
     sentences = sentences_of(a=text, b=text)
-    stories = [Story(id="s1", title="", article_ids=("a",)), Story(id="s2", title="", article_ids=("b",))]
+    stories = [
+        Story(id="s1", title="", article_ids=("a",)),
+        Story(id="s2", title="", article_ids=("b",)),
+    ]
     assert group_claims(sentences, (), stories) == ()

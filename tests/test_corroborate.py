@@ -24,7 +24,8 @@ def quote_over(article, phrase, speaker, kind="anonymous"):
 
 def setup(texts, **outlets):
     articles = [
-        make_article(text, article_id=name, outlet=outlets.get(name)) for name, text in texts.items()
+        make_article(text, article_id=name, outlet=outlets.get(name))
+        for name, text in texts.items()
     ]
     sentences = {a.id: segment(a) for a in articles}
     return articles, group_claims(sentences)

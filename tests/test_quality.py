@@ -21,8 +21,13 @@ def test_swaps_in_a_copy_are_flagged_by_kind():
     quote_start = spun.text.index("We have")
     quote_end = spun.text.index(",” the manager")
     quote = Quote(
-        id="q", article_id="spun", start=quote_start, end=quote_end,
-        text=spun.text[quote_start:quote_end], speaker="the manager", speaker_kind="anonymous",
+        id="q",
+        article_id="spun",
+        start=quote_start,
+        end=quote_end,
+        text=spun.text[quote_start:quote_end],
+        speaker="the manager",
+        speaker_kind="anonymous",
     )
     reuse = find_reuse([source, spun], {a.id: segment(a) for a in (source, spun)})
     flags = find_flags([source, spun], reuse, [quote])
@@ -45,8 +50,11 @@ def test_removed_spam_lines_are_flagged_where_they_were_cut():
         article,
         text=kept_text,
         kept=((0, 0, 12), (12, 38, 10)),
-        removed=(RemovedSpan(start=12, end=38, text="See also: ten best cranes\n",
-                             reason="see-also insert"),),
+        removed=(
+            RemovedSpan(
+                start=12, end=38, text="See also: ten best cranes\n", reason="see-also insert"
+            ),
+        ),
     )
     (flag,) = find_flags([article])
     assert flag.kind == "spam_insert"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -322,6 +323,21 @@ def test_quote_wins_over_claim_mention(brief: Brief) -> None:
 def test_empty_brief_renders(render) -> None:  # type: ignore[no-untyped-def]
     out = render(Brief(articles=()))
     assert "0 articles" in out
+
+
+def test_conflict_with_unknown_claim_is_not_a_link(brief: Brief) -> None:
+    claim = replace(brief.claims[1], conflicts_with=("claim-gone",))
+    odd = replace(brief, claims=(brief.claims[0], claim))
+    html = render_html(odd)
+    assert 'href="#claim-claim-gone"' not in html
+    assert "claim-gone" in html
+    assert "conflicts with claim-gone" in render_markdown(odd)
+
+
+def test_markdown_cuts_long_quote_lists(brief: Brief) -> None:
+    quote = brief.quotes[0]
+    many = replace(brief, quotes=tuple(replace(quote, id=f"q{i}") for i in range(8)))
+    assert "… and 3 more" in render_markdown(many)
 
 
 def test_shared_upstream_edges(brief: Brief) -> None:

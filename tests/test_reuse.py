@@ -91,9 +91,7 @@ def test_partial_reuse_of_two_paragraphs_in_a_long_article_is_a_candidate():
     long_article = make_article(filler + "\n" + reused, article_id="long")
     wire = make_article(WIRE, article_id="wire")
     sentences = {a.id: segment(a) for a in (wire, long_article)}
-    assert ("wire", "long") in candidate_pairs(
-        [wire, long_article], sentences, settings=Settings()
-    )
+    assert ("wire", "long") in candidate_pairs([wire, long_article], sentences, settings=Settings())
     (link,) = find_reuse([wire, long_article], sentences)
     assert link.kind == "partial"
     assert len(link.aligned) == 2

@@ -16,9 +16,9 @@ def test_lines_are_paragraphs_when_there_are_no_blank_lines():
 
 
 def test_blank_lines_separate_paragraphs_of_wrapped_text():
-    text = "One long paragraph\nwrapped over lines.\n\nSecond one."
+    text = "One long paragraph that was hard-wrapped by its\nauthor over lines.\n\nSecond one."
     assert [text[a:b] for a, b in paragraphs(text)] == [
-        "One long paragraph\nwrapped over lines.",
+        "One long paragraph that was hard-wrapped by its\nauthor over lines.",
         "Second one.",
     ]
 

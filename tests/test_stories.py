@@ -23,6 +23,10 @@ def test_articles_about_one_event_form_one_story_and_others_another():
 
 def test_story_ids_do_not_depend_on_order():
     assert story_id(["b", "a"]) == story_id(["a", "b"])
-    forward = group_stories([make_article(WIRE, article_id="x"), make_article(SPUN, article_id="y")])
-    backward = group_stories([make_article(SPUN, article_id="y"), make_article(WIRE, article_id="x")])
+    forward = group_stories(
+        [make_article(WIRE, article_id="x"), make_article(SPUN, article_id="y")]
+    )
+    backward = group_stories(
+        [make_article(SPUN, article_id="y"), make_article(WIRE, article_id="x")]
+    )
     assert {s.id for s in forward} == {s.id for s in backward}

@@ -5,7 +5,7 @@
 >>> brief.to_json()  # the JSON contract, see newstrace.schema
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import metadata as _metadata
 
 from .config import Settings, load_settings
 from .errors import NewstraceError
@@ -30,8 +30,8 @@ from .model import (
 from .pipeline import analyze, analyze_articles
 
 try:
-    __version__ = version("newstrace")
-except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = _metadata.version("newstrace")
+except _metadata.PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0"
 
 __all__ = [

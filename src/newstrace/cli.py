@@ -82,7 +82,12 @@ def analyze(
     for path, fmt in targets:
         _write(brief, fmt, path)
     for skipped in brief.skipped:
-        console.print(f"skipped {skipped.source}: {skipped.reason}", highlight=False, markup=False)
+        console.print(
+            f"skipped {skipped.source}: {skipped.reason}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     if not quiet:
         _print_summary(console, brief, [p for p, _ in targets if p])
     raise typer.Exit(1 if brief.skipped else 0)
@@ -119,8 +124,11 @@ class _progress:
     def __init__(self, console: Console, *, enabled: bool) -> None:
         self.enabled = enabled and console.is_terminal
         self.bar = Progress(
-            TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
-            console=console, transient=True,
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
         )
         self.tasks: dict[str, int] = {}
 

@@ -240,7 +240,12 @@ class Claim:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Flag:
-    """A quality problem found in an article, with the span that shows it."""
+    """A quality problem found in an article, with the span that shows it.
+
+    ``text`` equals the cleaned text at ``start:end``, except for flags about
+    text that cleaning removed (``spam_insert``): those are empty spans
+    (``start == end``) at the place of the cut, and ``text`` is the removed text.
+    """
 
     article_id: str
     kind: str

@@ -17,9 +17,11 @@ Three steps, none of which compares all pairs of articles:
    substituted sentences: ``verbatim``, ``abridged`` (the target is a subset),
    ``extended`` (the target adds to an earlier, shorter source), ``spun``,
    ``partial`` (a few passages reused) or ``shared_upstream`` (each side has
-   aligned material and material the other lacks). Direction follows the
-   publication times when both are known, else the longer article is taken
-   as the source, with a lower ``direction_confidence``.
+   much aligned material and much the other lacks, and no publication times
+   tell which came first). Direction follows the publication times when both
+   are known, else the longer article is taken as the source, with a lower
+   ``direction_confidence``. Links that a common source explains (two copies
+   of one wire story) are dropped: see ``prune_redundant``.
 
 Paraphrase ("rewritten") detection needs sentence embeddings and comes later.
 """
@@ -40,7 +42,10 @@ from .config import Settings
 from .model import AlignedPair, Article, Reuse, Sentence, Span
 
 MIN_SENTENCE_WORDS = 5
+WHOLE = 0.95
+DATED = 0.9
 CONTAINED = 0.8
+MOSTLY = 0.6
 SUBSTANTIAL = 0.25
 SPUN_SHARE = 0.3
 
@@ -61,7 +66,54 @@ def find_reuse(
         )
         if link is not None:
             links.append(link)
-    return tuple(links)
+    return tuple(prune_redundant(links))
+
+
+def prune_redundant(links: Sequence[Reuse]) -> list[Reuse]:
+    """Drop links that a common source explains.
+
+    When B and C both copy A, B and C share text too, but neither copied the
+    other. A link B–C is dropped when some article A, linked to both, is
+    aligned with every sentence that B–C aligns. Links are examined weakest
+    first (and, among equals, those between copies first), against the links
+    still kept, so of two identical copies one keeps its link to the source.
+    """
+    copies = {
+        link.target_id
+        for link in links
+        if link.kind in ("verbatim", "abridged", "spun") and link.direction_confidence >= 0.75
+    }
+    kept = {frozenset((link.source_id, link.target_id)): link for link in links}
+    for link in sorted(
+        links,
+        key=lambda r: (r.score, -((r.source_id in copies) + (r.target_id in copies))),
+    ):
+        pair = frozenset((link.source_id, link.target_id))
+        if _explained(link, kept):
+            del kept[pair]
+    return [link for link in links if frozenset((link.source_id, link.target_id)) in kept]
+
+
+def _explained(link: Reuse, kept: Mapping[frozenset[str], Reuse]) -> bool:
+    ends = (link.source_id, link.target_id)
+    neighbours = [
+        other for pair in kept if len(pair & set(ends)) == 1 for other in pair - set(ends)
+    ]
+    for third in set(neighbours):
+        via = [kept.get(frozenset((end, third))) for end in ends]
+        if all(via) and all(
+            _link_spans(via_link, end) >= _link_spans(link, end)
+            for via_link, end in zip(via, ends, strict=True)
+            if via_link is not None
+        ):
+            return True
+    return False
+
+
+def _link_spans(link: Reuse, article_id: str) -> set[int]:
+    if link.source_id == article_id:
+        return {p.source.start for p in link.aligned}
+    return {p.target.start for p in link.aligned}
 
 
 def candidate_pairs(
@@ -100,7 +152,9 @@ def compare(
         first, second = second, first
         first_coverage, second_coverage = second_coverage, first_coverage
     kind = classify(pairs, first_coverage, second_coverage)
-    if kind == "shared_upstream":
+    if kind == "shared_upstream" and confidence >= DATED:
+        kind = "partial"  # publication times order them: the later one took from the earlier
+    elif kind == "shared_upstream":
         confidence = 0.0
     elif kind == "extended" and confidence < 0.75:
         kind = "abridged"
@@ -121,23 +175,31 @@ def compare(
 
 
 def classify(pairs: Sequence[AlignedPair], source_coverage: float, target_coverage: float) -> str:
-    """The kind of reuse, from coverage of each side and the kind of aligned pairs."""
+    """The kind of reuse, from coverage of each side and the kind of aligned pairs.
+
+    One side "contains" the other when most of the other is aligned and what
+    is left of the other is at most half of what is left of it (an abridged
+    copy may add an editor's line or two).
+    """
     substituted = sum(p.kind == "substituted" for p in pairs) / len(pairs)
     verbatim = sum(p.kind == "verbatim" for p in pairs) / len(pairs)
-    both_contained = source_coverage >= CONTAINED and target_coverage >= CONTAINED
-    if substituted >= SPUN_SHARE and max(source_coverage, target_coverage) >= CONTAINED:
-        return "spun"
-    if both_contained:
+    if source_coverage >= WHOLE and target_coverage >= WHOLE:
         return "verbatim" if verbatim >= 0.8 else "spun" if substituted > 0 else "abridged"
-    if target_coverage >= CONTAINED:
-        return "abridged"
-    if source_coverage >= CONTAINED:
-        return "extended"
-    if substituted >= SPUN_SHARE:
+    target_contained = _contained(target_coverage, source_coverage)
+    source_contained = _contained(source_coverage, target_coverage)
+    if substituted >= SPUN_SHARE and (target_contained or source_contained):
         return "spun"
+    if target_contained:
+        return "abridged"
+    if source_contained:
+        return "extended"
     if min(source_coverage, target_coverage) >= SUBSTANTIAL:
         return "shared_upstream"
-    return "partial"
+    return "spun" if substituted >= SPUN_SHARE else "partial"
+
+
+def _contained(inner_coverage: float, outer_coverage: float) -> bool:
+    return inner_coverage >= MOSTLY and (1 - inner_coverage) <= 0.5 * (1 - outer_coverage)
 
 
 def align(
@@ -173,11 +235,13 @@ def align_sentences(
     char_ratio = fuzz.ratio(" ".join(source_words), " ".join(target_words)) / 100
     substitutions, inserted = _substitutions(matcher, source.text, target.text)
     swap_ratio = _swap_tolerant_ratio(matcher, len(source_words), len(target_words))
-    similarity = max(word_ratio, char_ratio, swap_ratio if substitutions else 0.0)
-    if similarity < settings.sentence_match_threshold:
+    similarity = max(word_ratio, char_ratio)
+    if max(similarity, swap_ratio if substitutions else 0.0) < settings.sentence_match_threshold:
         return None
-    if source_words == target_words or similarity >= settings.verbatim_similarity:
-        kind = "verbatim" if not substitutions else "near"
+    if source_words == target_words or (
+        not substitutions and similarity >= settings.verbatim_similarity
+    ):
+        kind = "verbatim"
     elif substitutions and inserted <= 0.2 * max(len(source_words), len(target_words)):
         kind = "substituted"
     else:
@@ -248,7 +312,7 @@ def _direction(
     """Whether ``first`` is the source, and how sure that is."""
     first_time, second_time = parse_time(first.published), parse_time(second.published)
     if first_time and second_time and first_time != second_time:
-        return first_time < second_time, 0.9
+        return first_time < second_time, DATED
     if abs(first_coverage - second_coverage) >= 0.1:
         # The article with less of itself aligned has material the other lacks: the longer one.
         return first_coverage < second_coverage, 0.6

@@ -1,10 +1,12 @@
 """Segment cleaned text into paragraphs and sentences with character offsets.
 
-One segmentation is shared by every later stage. Paragraphs are blocks
-separated by blank lines; when a text has no blank lines at all (one
-paragraph per line, as pasted web copies usually are) each line is a
-paragraph. Sentences are split at terminal punctuation followed by a
-capitalised word, except after common abbreviations and initials.
+One segmentation is shared by every later stage. A blank line always ends
+a paragraph; a single line break ends one too (pasted web copies put one
+paragraph per line, and headlines stand on their own line) unless it is a
+soft wrap: the line before it has no closing punctuation and either the next
+line starts in lower case or the line before is long (hard-wrapped text).
+Sentences are split at terminal punctuation followed by a capitalised word,
+except after common abbreviations and initials.
 """
 
 from __future__ import annotations
@@ -21,18 +23,33 @@ _ABBREVIATIONS = frozenset(
 )
 _BOUNDARY = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n\s*")
+_CLOSERS = tuple(".!?…:;\"'”’)]")
+SOFT_WRAP_WIDTH = 60
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Return ``(start, end)`` of each paragraph, whitespace trimmed."""
-    separator = r"\n[ \t]*\n\s*" if re.search(r"\n[ \t]*\n", text) else r"\n\s*"
     spans = []
     position = 0
-    for match in re.finditer(separator, text):
+    for match in _LINE_BREAK.finditer(text):
+        blank_line = match.group().count("\n") > 1
+        if not blank_line and _soft_wrap(text, position, match):
+            continue
         spans.append((position, match.start()))
         position = match.end()
     spans.append((position, len(text)))
     return [trimmed for span in spans if (trimmed := _trim(text, *span))]
+
+
+def _soft_wrap(text: str, line_start: int, match: re.Match[str]) -> bool:
+    """Whether a single line break inside a paragraph only wraps the line."""
+    line = text[line_start : match.start()].rstrip()
+    following = text[match.end() : match.end() + 1]
+    if not line or not following or line.endswith(_CLOSERS):
+        return False
+    line_begin = text.rfind("\n", 0, match.start()) + 1
+    return following.islower() or match.start() - line_begin >= SOFT_WRAP_WIDTH
 
 
 def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -26,18 +26,18 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from newstrace.model import AlignedPair, Article, Brief, Claim, Reuse
+from newstrace.model import AlignedPair, Article, Brief, Claim, Origin, Quote, Reuse
 from newstrace.report.markdown import (
+    Edges,
     article_labels,
     bare_quote,
-    copy_families,
     default_title,
-    edge_text,
-    family_edges,
+    families_with_edges,
     is_disputed,
     label_for,
     mentioning_articles,
     quotes_by_speaker,
+    shorten,
     stance_counts,
     story_groups,
     verdict,
@@ -53,11 +53,6 @@ BOX_W, BOX_H, V_GAP, COL_GAP, MARGIN, HEAD, MAX_COLS = 210, 50, 40, 150, 12, 24,
 def anchor(prefix: str, ident: str) -> str:
     """An HTML id such as ``claim-<id>``; characters unsafe in a fragment become ``_``."""
     return f"{prefix}-{_UNSAFE_ID.sub('_', ident)}"
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # ---------------------------------------------------------------- highlighting
@@ -136,25 +131,45 @@ class ArticleRef:
     href: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EdgeView:
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    href: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SpanView:
+    """A linked piece of an article: a mention (``kind`` = stance), a quote
+    (``kind`` = cue, ``note`` = "direct" or "reported"), a citation (``kind`` =
+    cited outlet) or a flag (``kind`` = flag kind, ``note`` = evidence)."""
+
+    article: ArticleRef
     href: str
     text: str
+    kind: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PairView:
+    source: list[Segment]
+    target: list[Segment]
     kind: str
-    score: float
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReuseView:
+    anchor: str
+    kind: str
+    edge: Reuse
     source: ArticleRef
     target: ArticleRef
-    directed: bool
+    pairs: list[PairView]
+    open: bool
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FamilyView:
-    number: int
-    articles: list[ArticleRef]
-    edges: list[EdgeView]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True)
 class GraphBox:
     x: float
     y: float
@@ -165,7 +180,7 @@ class GraphBox:
     single: bool
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True)
 class GraphEdge:
     path: str
     kind: str
@@ -180,11 +195,18 @@ class GraphEdge:
 class Graph:
     width: float
     height: float
-    box_w: float
-    box_h: float
     headers: list[tuple[float, float, str]]
     boxes: list[GraphBox]
     edges: list[GraphEdge]
+    box_w: float = BOX_W
+    box_h: float = BOX_H
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FamilyView:
+    number: int
+    articles: list[ArticleRef]
+    edges: list[ReuseView]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -195,20 +217,6 @@ class StoryView:
     families: list[FamilyView]
     singles: list[ArticleRef]
     graph: Graph
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Link:
-    text: str
-    href: str = ""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MentionView:
-    article: ArticleRef
-    href: str
-    stance: str
-    text: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,55 +245,14 @@ class ClaimView:
     stances: list[tuple[str, int]]
     conflicts: list[Link]
     chains: list[ChainView]
-    mentions: list[MentionView]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class QuoteView:
-    text: str
-    href: str
-    article: ArticleRef
-    cue: str
-    direct: bool
+    mentions: list[SpanView]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class QuoteGroup:
     speaker: str
     kind: str
-    quotes: list[QuoteView]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SpanView:
-    """A citation or a flag: an article span with a label and a note."""
-
-    article: ArticleRef
-    href: str
-    kind: str
-    text: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PairView:
-    source: list[Segment]
-    target: list[Segment]
-    kind: str
-    similarity: float
-    substitutions: list[tuple[str, str]]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReuseView:
-    anchor: str
-    text: str
-    kind: str
-    edge: Reuse
-    source: ArticleRef
-    target: ArticleRef
-    pairs: list[PairView]
-    open: bool
+    quotes: list[SpanView]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -294,7 +261,6 @@ class ArticleView:
     anchor: str
     article: Article
     segments: list[Segment]
-    marks: dict[str, int]
 
 
 # ---------------------------------------------------------------- building the views
@@ -322,81 +288,62 @@ class _Context:
             href="#" + anchor("article", article_id),
         )
 
-    def href(self, mark_anchor: str, article_id: str) -> str:
-        """Link to a marked span, or to its article when the span was not marked."""
-        if mark_anchor in self.rendered:
-            return "#" + mark_anchor
-        return "#" + anchor("article", article_id)
+    def span(
+        self, mark: str, article_id: str, text: str, kind: str = "", note: str = ""
+    ) -> SpanView:
+        """A span linked to its mark, or to its article when the mark lost an overlap."""
+        href = "#" + (mark if mark in self.rendered else anchor("article", article_id))
+        return SpanView(self.ref(article_id), href, text, kind, note)
 
 
 def _article_marks(ctx: _Context) -> dict[str, list[Mark]]:
     brief = ctx.brief
     marks: dict[str, list[Mark]] = {a.id: [] for a in brief.articles}
-    for i, flag in enumerate(brief.flags):
-        mark = Mark(flag.start, flag.end, "flag", f"flag-{i}", f"flag: {flag.kind}", 0)
-        marks.setdefault(flag.article_id, []).append(mark)
-    for i, quote in enumerate(brief.quotes):
-        title = f"quote · {quote.speaker or 'unattributed'}"
-        marks.setdefault(quote.article_id, []).append(
-            Mark(quote.start, quote.end, "quote", f"quote-{i}", title, 1)
-        )
-    for i, cite in enumerate(brief.citations):
-        mark = Mark(cite.start, cite.end, "cite", f"cite-{i}", f"cites {cite.outlet}", 2)
-        marks.setdefault(cite.article_id, []).append(mark)
+
+    def add(article_id: str, mark: Mark) -> None:
+        marks.setdefault(article_id, []).append(mark)
+
+    for i, f in enumerate(brief.flags):
+        add(f.article_id, Mark(f.start, f.end, "flag", f"flag-{i}", f"flag: {f.kind}", 0))
+    for i, q in enumerate(brief.quotes):
+        title = f"quote · {q.speaker or 'unattributed'}"
+        add(q.article_id, Mark(q.start, q.end, "quote", f"quote-{i}", title, 1))
+    for i, c in enumerate(brief.citations):
+        add(c.article_id, Mark(c.start, c.end, "cite", f"cite-{i}", f"cites {c.outlet}", 2))
     for claim in brief.claims:
         n = ctx.numbers[claim.id]
         for j, m in enumerate(claim.mentions):
-            mark = Mark(m.start, m.end, "claim", f"mention-{n}-{j}", f"claim {n} · {m.stance}", 3)
-            marks.setdefault(m.article_id, []).append(mark)
+            title = f"claim {n} · {m.stance}"
+            add(m.article_id, Mark(m.start, m.end, "claim", f"mention-{n}-{j}", title, 3))
     return marks
 
 
 def _articles(ctx: _Context) -> list[ArticleView]:
+    """The article views; records in ``ctx.rendered`` which marks made it in."""
     views = []
     all_marks = _article_marks(ctx)
     for article in ctx.brief.articles:
         segments = highlight(article.text, all_marks[article.id])
-        counts: dict[str, int] = {}
-        for seg in segments:
-            if seg.cls:
-                ctx.rendered.add(seg.anchor)
-                counts[seg.cls] = counts.get(seg.cls, 0) + 1
+        ctx.rendered.update(seg.anchor for seg in segments if seg.anchor)
         ref = ctx.ref(article.id)
-        views.append(
-            ArticleView(
-                ref=ref, anchor=ref.href[1:], article=article, segments=segments, marks=counts
-            )
-        )
+        views.append(ArticleView(ref=ref, anchor=ref.href[1:], article=article, segments=segments))
     return views
 
 
-def _edge_view(ctx: _Context, index: int, edge: Reuse) -> EdgeView:
-    return EdgeView(
-        href=f"#reuse-{index}",
-        text=edge_text(edge, ctx.labels),
-        kind=edge.kind,
-        score=edge.score,
-        source=ctx.ref(edge.source_id),
-        target=ctx.ref(edge.target_id),
-        directed=edge.kind != "shared_upstream",
-    )
-
-
-def _stories(ctx: _Context) -> list[StoryView]:
+def _stories(ctx: _Context, reuse: list[ReuseView]) -> list[StoryView]:
     views = []
     for story_id, title, ids in story_groups(ctx.brief):
-        families = copy_families(ids, ctx.brief.reuse)
-        groups = [f for f in families if len(f) > 1]
-        singles = [f[0] for f in families if len(f) == 1]
+        families = families_with_edges(ids, ctx.brief.reuse)
+        groups = [(family, edges) for family, edges in families if len(family) > 1]
+        singles = [family[0] for family, _ in families if len(family) == 1]
         family_views = [
             FamilyView(
                 number=n,
-                articles=[ctx.ref(i) for i in _column_order(ctx, family)],
-                edges=[_edge_view(ctx, i, e) for i, e in family_edges(family, ctx.brief.reuse)],
+                articles=[ctx.ref(i) for i in _column_order(ctx, family, edges)],
+                edges=[reuse[i] for i, _ in edges],
             )
-            for n, family in enumerate(groups, start=1)
+            for n, (family, edges) in enumerate(groups, start=1)
         ]
-        columns = [*groups, tuple(singles)] if singles else groups
         views.append(
             StoryView(
                 anchor=anchor("story", story_id),
@@ -404,7 +351,7 @@ def _stories(ctx: _Context) -> list[StoryView]:
                 count=len(ids),
                 families=family_views,
                 singles=[ctx.ref(i) for i in singles],
-                graph=_graph(ctx, columns, has_singles=bool(singles)),
+                graph=_graph(ctx, groups, singles),
             )
         )
     return views
@@ -413,13 +360,9 @@ def _stories(ctx: _Context) -> list[StoryView]:
 # ---------------------------------------------------------------- provenance graph
 
 
-def _column_order(ctx: _Context, family: Sequence[str]) -> list[str]:
+def _column_order(ctx: _Context, family: Sequence[str], edges: Edges) -> list[str]:
     """Family members, copied-from articles above their copies."""
-    directed = [
-        (e.source_id, e.target_id)
-        for _, e in family_edges(family, ctx.brief.reuse)
-        if e.kind != "shared_upstream"
-    ]
+    directed = [(e.source_id, e.target_id) for _, e in edges if e.kind != "shared_upstream"]
     depth = dict.fromkeys(family, 0)
     for _ in family:  # longest path, bounded so that a cycle cannot loop forever
         changed = False
@@ -434,60 +377,45 @@ def _column_order(ctx: _Context, family: Sequence[str]) -> list[str]:
     return sorted(family, key=lambda a: (depth[a], not published[a], published[a], order[a]))
 
 
-def _graph(ctx: _Context, columns: Sequence[Sequence[str]], *, has_singles: bool) -> Graph:
+def _graph(
+    ctx: _Context, groups: Sequence[tuple[tuple[str, ...], Edges]], singles: Sequence[str]
+) -> Graph:
+    """Lay families out as columns of boxes, at most ``MAX_COLS`` to a row.
+
+    A last column gathers the ``singles``, the articles no reuse links.
+    """
     headers: list[tuple[float, float, str]] = []
     boxes: list[GraphBox] = []
-    edges: list[GraphEdge] = []
+    lines: list[GraphEdge] = []
+    columns = [*groups, (tuple(singles), [])] if singles else list(groups)
     row_top, row_height = float(MARGIN), 0.0
-    for n, column in enumerate(columns):
+    for n, (column, edges) in enumerate(columns):
         if n and n % MAX_COLS == 0:
             row_top += row_height + V_GAP
             row_height = 0.0
         x = MARGIN + (n % MAX_COLS) * (BOX_W + COL_GAP)
-        single = has_singles and n == len(columns) - 1
-        order = list(column) if single else _column_order(ctx, column)
+        single = bool(singles) and n == len(columns) - 1
+        order = list(column) if single else _column_order(ctx, column, edges)
         headers.append((x, row_top + 14, "no reuse found" if single else f"family {n + 1}"))
         top = row_top + HEAD
-        boxes += [
-            _graph_box(ctx, a, x, top + i * (BOX_H + V_GAP), single) for i, a in enumerate(order)
-        ]
-        if not single:
-            position = {article_id: i for i, article_id in enumerate(order)}
-            edges += [
-                _graph_edge(ctx, i, e, x, top, position)
-                for i, e in family_edges(column, ctx.brief.reuse)
-            ]
+        boxes += [_box(ctx, a, x, top + i * (BOX_H + V_GAP), single) for i, a in enumerate(order)]
+        position = {article_id: i for i, article_id in enumerate(order)}
+        lines += [_line(i, e, x, top, position) for i, e in edges]
         row_height = max(row_height, HEAD + len(order) * (BOX_H + V_GAP) - V_GAP)
     width = MARGIN + min(len(columns), MAX_COLS) * (BOX_W + COL_GAP) - COL_GAP / 3
-    return Graph(
-        width=width,
-        height=row_top + row_height + MARGIN,
-        box_w=BOX_W,
-        box_h=BOX_H,
-        headers=headers,
-        boxes=boxes,
-        edges=edges,
-    )
+    height = row_top + row_height + MARGIN
+    return Graph(width=width, height=height, headers=headers, boxes=boxes, edges=lines)
 
 
-def _graph_box(ctx: _Context, article_id: str, x: float, y: float, single: bool) -> GraphBox:
+def _box(ctx: _Context, article_id: str, x: float, y: float, single: bool) -> GraphBox:
     ref = ctx.ref(article_id)
-    line1 = f"{ref.label} · {ref.outlet}" if ref.outlet else ref.label
+    line1 = shorten(f"{ref.label} · {ref.outlet}" if ref.outlet else ref.label, 25)
     tip = " · ".join(p for p in (ref.label, ref.outlet, ref.title, ref.published) if p)
-    return GraphBox(
-        x=x,
-        y=y,
-        href=ref.href,
-        line1=_short(line1, 25),
-        line2=_short(ref.title, 29),
-        tip=tip,
-        single=single,
-    )
+    return GraphBox(x, y, ref.href, line1, shorten(ref.title, 29), tip, single)
 
 
-def _graph_edge(
-    ctx: _Context, index: int, edge: Reuse, x: float, top: float, position: dict[str, int]
-) -> GraphEdge:
+def _line(index: int, edge: Reuse, x: float, top: float, position: dict[str, int]) -> GraphEdge:
+    """A straight arrow between neighbours, else a curve bulging right of the column."""
     i, j = position[edge.source_id], position[edge.target_id]
 
     def y_of(k: int) -> float:
@@ -502,16 +430,9 @@ def _graph_edge(
         bulge = min(36 + 16 * abs(i - j), COL_GAP - 60)
         path = f"M{xr},{y1} C{xr + bulge},{y1} {xr + bulge},{y2} {xr},{y2}"
         lx, ly = xr + bulge * 0.75 + 4, (y1 + y2) / 2 + 4
-    kind = "shared upstream" if edge.kind == "shared_upstream" else edge.kind
-    return GraphEdge(
-        path=path,
-        kind=edge.kind,
-        label=f"{kind} {edge.score:.2f}",
-        lx=lx,
-        ly=ly,
-        href=f"#reuse-{index}",
-        arrow=edge.kind != "shared_upstream",
-    )
+    label = f"{edge.kind.replace('_', ' ')} {edge.score:.2f}"
+    arrow = edge.kind != "shared_upstream"
+    return GraphEdge(path, edge.kind, label, lx, ly, f"#reuse-{index}", arrow)
 
 
 # ---------------------------------------------------------------- claims, quotes, reuse
@@ -522,12 +443,23 @@ def _step_links(ctx: _Context, step: str) -> list[Link]:
     links: list[Link] = []
     for word in step.split(" "):
         if word in ctx.by_id:
-            links.append(Link(text=ctx.labels[word], href=ctx.ref(word).href))
+            links.append(Link(ctx.labels[word], ctx.ref(word).href))
         elif links and not links[-1].href:
-            links[-1] = Link(text=f"{links[-1].text} {word}")
+            links[-1] = Link(f"{links[-1].text} {word}")
         else:
-            links.append(Link(text=word))
+            links.append(Link(word))
     return links
+
+
+def _origin_view(ctx: _Context, origin: Origin) -> OriginView:
+    evidence = [
+        Link(
+            f"{label_for(ctx.labels, e.article_id)}: {shorten(e.text, 90)}",
+            ctx.ref(e.article_id).href,
+        )
+        for e in origin.evidence
+    ]
+    return OriginView(kind=origin.kind, name=origin.name, evidence=evidence)
 
 
 def _claim_view(ctx: _Context, claim: Claim) -> ClaimView:
@@ -539,23 +471,10 @@ def _claim_view(ctx: _Context, claim: Claim) -> ClaimView:
         articles=len(mentioning_articles(claim)),
         independent=claim.independent_count,
         disputed=is_disputed(claim),
-        origins=[
-            OriginView(
-                kind=o.kind,
-                name=o.name,
-                evidence=[
-                    Link(
-                        text=f"{label_for(ctx.labels, e.article_id)}: {_short(e.text, 90)}",
-                        href=ctx.ref(e.article_id).href,
-                    )
-                    for e in o.evidence
-                ],
-            )
-            for o in claim.origins
-        ],
+        origins=[_origin_view(ctx, o) for o in claim.origins],
         stances=stance_counts(claim),
         conflicts=[
-            Link(text=f"#{ctx.numbers.get(c, c)}", href="#" + anchor("claim", c))
+            Link(f"#{ctx.numbers[c]}", "#" + anchor("claim", c)) if c in ctx.numbers else Link(c)
             for c in claim.conflicts_with
         ],
         chains=[
@@ -567,12 +486,7 @@ def _claim_view(ctx: _Context, claim: Claim) -> ClaimView:
             for c in claim.chains
         ],
         mentions=[
-            MentionView(
-                article=ctx.ref(m.article_id),
-                href=ctx.href(f"mention-{n}-{j}", m.article_id),
-                stance=m.stance,
-                text=m.text,
-            )
+            ctx.span(f"mention-{n}-{j}", m.article_id, m.text, m.stance)
             for j, m in enumerate(claim.mentions)
         ],
     )
@@ -580,34 +494,21 @@ def _claim_view(ctx: _Context, claim: Claim) -> ClaimView:
 
 def _quote_groups(ctx: _Context) -> list[QuoteGroup]:
     index = {id(q): i for i, q in enumerate(ctx.brief.quotes)}
+
+    def view(q: Quote) -> SpanView:
+        text = bare_quote(q.text) if q.direct else q.text
+        note = "direct" if q.direct else "reported"
+        return ctx.span(f"quote-{index[id(q)]}", q.article_id, text, q.cue or "", note)
+
     return [
-        QuoteGroup(
-            speaker=speaker,
-            kind=kind,
-            quotes=[
-                QuoteView(
-                    text=bare_quote(q.text) if q.direct else q.text,
-                    href=ctx.href(f"quote-{index[id(q)]}", q.article_id),
-                    article=ctx.ref(q.article_id),
-                    cue=q.cue or "",
-                    direct=q.direct,
-                )
-                for q in quotes
-            ],
-        )
+        QuoteGroup(speaker=speaker, kind=kind, quotes=[view(q) for q in quotes])
         for speaker, kind, quotes in quotes_by_speaker(ctx.brief.quotes)
     ]
 
 
 def _citations(ctx: _Context) -> list[SpanView]:
     rows = [
-        SpanView(
-            article=ctx.ref(c.article_id),
-            href=ctx.href(f"cite-{i}", c.article_id),
-            kind=c.outlet,
-            text=c.text,
-            note="",
-        )
+        ctx.span(f"cite-{i}", c.article_id, c.text, c.outlet)
         for i, c in enumerate(ctx.brief.citations)
     ]
     return sorted(rows, key=lambda r: (r.kind.lower(), r.article.label))
@@ -615,19 +516,14 @@ def _citations(ctx: _Context) -> list[SpanView]:
 
 def _flags(ctx: _Context) -> list[SpanView]:
     return [
-        SpanView(
-            article=ctx.ref(f.article_id),
-            href=ctx.href(f"flag-{i}", f.article_id),
-            kind=f.kind,
-            text=f.text,
-            note=f.evidence,
-        )
+        ctx.span(f"flag-{i}", f.article_id, f.text, f.kind, f.evidence)
         for i, f in enumerate(ctx.brief.flags)
     ]
 
 
 def _pair_view(pair: AlignedPair) -> PairView:
-    subs = list(pair.substitutions)
+    """Both sides of an aligned pair, the swapped words marked on each side."""
+    subs = pair.substitutions
     to_target = {a: f"became “{b}”" for a, b in subs}
     from_source = {b: f"was “{a}”" for a, b in subs}
     source = word_marks(pair.source.text, (a for a, _ in subs), "sub", to_target)
@@ -637,7 +533,6 @@ def _pair_view(pair: AlignedPair) -> PairView:
         target=highlight(pair.target.text, target),
         kind=pair.kind,
         similarity=pair.similarity,
-        substitutions=subs,
     )
 
 
@@ -645,7 +540,6 @@ def _reuse_views(ctx: _Context) -> list[ReuseView]:
     return [
         ReuseView(
             anchor=f"reuse-{i}",
-            text=edge_text(edge, ctx.labels),
             kind=edge.kind,
             edge=edge,
             source=ctx.ref(edge.source_id),
@@ -675,21 +569,18 @@ def render_html(brief: Brief, *, title: str | None = None) -> str:
     """Render ``brief`` as one self-contained HTML page (inline CSS and SVG, no scripts)."""
     ctx = _Context(brief)
     articles = _articles(ctx)  # first: it records which spans got marked
-    summary = verdict(brief)
-    return (
-        _environment()
-        .get_template("brief.html.j2")
-        .render(
-            title=title or default_title(brief),
-            verdict=summary,
-            stories=_stories(ctx),
-            show_story_titles=bool(brief.stories),
-            claims=[_claim_view(ctx, c) for c in brief.claims],
-            quote_groups=_quote_groups(ctx),
-            citations=_citations(ctx),
-            reuse=_reuse_views(ctx),
-            flags=_flags(ctx),
-            articles=articles,
-            skipped=brief.skipped,
-        )
+    reuse = _reuse_views(ctx)
+    template = _environment().get_template("brief.html.j2")
+    return template.render(
+        title=title or default_title(brief),
+        verdict=verdict(brief),
+        stories=_stories(ctx, reuse),
+        show_story_titles=bool(brief.stories),
+        claims=[_claim_view(ctx, c) for c in brief.claims],
+        quote_groups=_quote_groups(ctx),
+        citations=_citations(ctx),
+        reuse=reuse,
+        flags=_flags(ctx),
+        articles=articles,
+        skipped=brief.skipped,
     )

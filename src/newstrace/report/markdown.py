@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from newstrace.model import Article, Brief, Claim, Quote, Reuse
 
+QUOTES_PER_SPEAKER = 5  # the Markdown brief is for pasting: longer lists are cut
 STANCE_ORDER: tuple[str, ...] = ("asserted", "attributed", "hedged", "uncertain", "denied")
 _QUOTE_MARKS = "\"'“”‘’„«»"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
@@ -52,8 +53,18 @@ def label_for(labels: dict[str, str], article_id: str) -> str:
     return labels.get(article_id, article_id[:8])
 
 
-def copy_families(article_ids: Sequence[str], reuse: Iterable[Reuse]) -> list[tuple[str, ...]]:
-    """Connected components of ``reuse`` over ``article_ids``, singletons included.
+Edges = list[tuple[int, Reuse]]
+
+
+def copy_families(article_ids: Sequence[str], reuse: Sequence[Reuse]) -> list[tuple[str, ...]]:
+    """Connected components of ``reuse`` over ``article_ids``, singletons included."""
+    return [members for members, _ in families_with_edges(article_ids, reuse)]
+
+
+def families_with_edges(
+    article_ids: Sequence[str], reuse: Sequence[Reuse]
+) -> list[tuple[tuple[str, ...], Edges]]:
+    """Copy families over ``article_ids``, each with its edges and their index in ``reuse``.
 
     Edges with an end outside ``article_ids`` are ignored. Families are ordered
     by size (largest first), then by first appearance; members keep the order
@@ -67,25 +78,20 @@ def copy_families(article_ids: Sequence[str], reuse: Iterable[Reuse]) -> list[tu
             node = parent[node]
         return node
 
-    for edge in reuse:
-        if edge.source_id in parent and edge.target_id in parent:
-            parent[find(edge.source_id)] = find(edge.target_id)
+    inside = [
+        (i, e) for i, e in enumerate(reuse) if e.source_id in parent and e.target_id in parent
+    ]
+    for _, edge in inside:
+        parent[find(edge.source_id)] = find(edge.target_id)
     groups: dict[str, list[str]] = {}
     for article_id in article_ids:
         groups.setdefault(find(article_id), []).append(article_id)
-    families = [tuple(members) for members in groups.values()]
+    edges: dict[str, Edges] = {}
+    for i, edge in inside:
+        edges.setdefault(find(edge.source_id), []).append((i, edge))
     order = {article_id: i for i, article_id in enumerate(article_ids)}
-    return sorted(families, key=lambda f: (-len(f), order[f[0]]))
-
-
-def family_edges(family: Sequence[str], reuse: Sequence[Reuse]) -> list[tuple[int, Reuse]]:
-    """The reuse edges inside one family, with their index in ``reuse``."""
-    members = set(family)
-    return [
-        (i, edge)
-        for i, edge in enumerate(reuse)
-        if edge.source_id in members and edge.target_id in members
-    ]
+    families = [(tuple(members), edges.get(root, [])) for root, members in groups.items()]
+    return sorted(families, key=lambda f: (-len(f[0]), order[f[0][0]]))
 
 
 def story_groups(brief: Brief) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -123,7 +129,7 @@ def mentioning_articles(claim: Claim) -> tuple[str, ...]:
 
 def stance_counts(claim: Claim) -> list[tuple[str, int]]:
     """``(stance, number of mentions)`` in a fixed stance order."""
-    counts = Counter(m.stance for m in claim.mentions)
+    counts: Counter[str] = Counter(m.stance for m in claim.mentions)
     known = [(s, counts[s]) for s in STANCE_ORDER if counts[s]]
     return known + sorted((s, n) for s, n in counts.items() if s not in STANCE_ORDER)
 
@@ -219,7 +225,8 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def _short(text: str, limit: int = 160) -> str:
+def shorten(text: str, limit: int = 160) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -237,19 +244,18 @@ def _article_md(article: Article, labels: dict[str, str]) -> str:
 def _families_md(brief: Brief, labels: dict[str, str]) -> list[str]:
     lines = ["## Copy families", ""]
     groups = story_groups(brief)
+    by_id = {article.id: article for article in brief.articles}
     for _, title, ids in groups:
         if len(groups) > 1 or brief.stories:
             lines += [f"### {md_text(title)} ({plural(len(ids), 'article')})", ""]
-        families = copy_families(ids, brief.reuse)
-        singles = [f[0] for f in families if len(f) == 1]
-        for number, family in enumerate((f for f in families if len(f) > 1), start=1):
-            members = "; ".join(_article_md(brief.article(i), labels) for i in family)
+        families = families_with_edges(ids, brief.reuse)
+        singles = [f[0] for f, _ in families if len(f) == 1]
+        for number, (family, edges) in enumerate((f for f in families if len(f[0]) > 1), 1):
+            members = "; ".join(_article_md(by_id[i], labels) for i in family)
             lines.append(f"- Family {number}: {members}")
-            lines += [
-                f"  - {md_text(edge_text(e, labels))}" for _, e in family_edges(family, brief.reuse)
-            ]
+            lines += [f"  - {md_text(edge_text(e, labels))}" for _, e in edges]
         if singles:
-            members = "; ".join(_article_md(brief.article(i), labels) for i in singles)
+            members = "; ".join(_article_md(by_id[i], labels) for i in singles)
             lines.append(f"- No reuse found: {members}")
         lines.append("")
     return lines
@@ -268,12 +274,12 @@ def _claims_md(brief: Brief) -> list[str]:
     for claim in brief.claims:
         origins = "; ".join(f"{o.kind}: {o.name}" for o in claim.origins) or "—"
         stance = ", ".join(f"{n} {s}" for s, n in stance_counts(claim))
-        conflicts = ", ".join(f"#{numbers.get(c, c)}" for c in claim.conflicts_with)
+        conflicts = ", ".join(f"#{numbers[c]}" if c in numbers else c for c in claim.conflicts_with)
         if conflicts:
             stance = f"{stance}; conflicts with {conflicts}"
         cells = [
             str(numbers[claim.id]),
-            claim.statement,
+            shorten(claim.statement, 200),
             str(len(mentioning_articles(claim))),
             str(claim.independent_count),
             origins,
@@ -290,13 +296,15 @@ def _quotes_md(brief: Brief, labels: dict[str, str]) -> list[str]:
     for speaker, kind, quotes in quotes_by_speaker(brief.quotes):
         tag = f" ({kind})" if kind in ("anonymous", "organisation") else ""
         lines.append(f"- **{md_text(speaker)}**{tag}: {plural(len(quotes), 'quote')}")
-        for quote in quotes:
+        for quote in quotes[:QUOTES_PER_SPEAKER]:
             cue = f", {md_text(quote.cue)}" if quote.cue else ""
             where = label_for(labels, quote.article_id)
-            text = md_text(_short(bare_quote(quote.text) if quote.direct else quote.text))
+            text = md_text(shorten(bare_quote(quote.text) if quote.direct else quote.text))
             lines.append(
                 f"  - “{text}” — {where}{cue}" if quote.direct else f"  - {text} — {where}{cue}"
             )
+        if len(quotes) > QUOTES_PER_SPEAKER:
+            lines.append(f"  - … and {len(quotes) - QUOTES_PER_SPEAKER} more")
     return [*lines, ""]
 
 
@@ -322,7 +330,7 @@ def _flags_md(brief: Brief, labels: dict[str, str]) -> list[str]:
         "| --- | --- | --- | --- |",
     ]
     for flag in brief.flags:
-        cells = [label_for(labels, flag.article_id), flag.kind, _short(flag.text), flag.evidence]
+        cells = [label_for(labels, flag.article_id), flag.kind, shorten(flag.text), flag.evidence]
         lines.append("| " + " | ".join(md_text(cell) for cell in cells) + " |")
     return [*lines, ""]
 

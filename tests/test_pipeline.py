@@ -1,0 +1,198 @@
+"""End to end: the pipeline recovers the truth of the bundled example corpus.
+
+The floors asserted here only go up as later stages improve.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import newstrace
+from newstrace.model import Article
+from newstrace.schema import validate
+
+from .conftest import EXAMPLES
+
+
+def name_of(brief, article_id: str) -> str:
+    return Path(brief.article(article_id).source_path).name
+
+
+def test_example_brief_validates_against_the_schema(example_brief):
+    validate(example_brief.to_dict())
+    assert example_brief.skipped == ()
+    assert len(example_brief.articles) == len(list(EXAMPLES.glob("*.txt")))
+
+
+def test_example_stories_match_the_truth(example_brief, truth):
+    found = sorted(
+        sorted(name_of(example_brief, a) for a in s.article_ids) for s in example_brief.stories
+    )
+    assert found == sorted(sorted(story) for story in truth["stories"])
+
+
+def test_example_copies_are_found_with_kind_and_direction(example_brief, truth):
+    equivalent = {name: set(group) for group in truth["equivalent"] for name in group}
+    found = {
+        (name_of(example_brief, r.source_id), name_of(example_brief, r.target_id)): r.kind
+        for r in example_brief.reuse
+    }
+    copies = [
+        r for r in truth["reuse"] if r["kind"] in ("verbatim", "abridged", "spun", "extended")
+    ]
+    for expected in copies:
+        sources = equivalent.get(expected["source"], {expected["source"]})
+        kinds = [found.get((source, expected["target"])) for source in sources]
+        assert expected["kind"] in kinds, expected
+
+
+def test_independent_articles_are_not_linked(example_brief, truth):
+    linked = {
+        frozenset((name_of(example_brief, r.source_id), name_of(example_brief, r.target_id)))
+        for r in example_brief.reuse
+    }
+    for pair in truth["independent"]:
+        assert frozenset(pair) not in linked
+
+
+def test_planted_boilerplate_is_removed_with_a_reason(example_brief, truth):
+    by_name = {Path(a.source_path).name: a for a in example_brief.articles}
+    for planted in truth["boilerplate"]:
+        article = by_name[planted["article"]]
+        assert planted["text"] not in article.text
+        assert any(planted["text"] in r.text and r.reason for r in article.removed), planted
+
+
+def test_direct_quotes_and_named_speakers_are_found(example_brief, truth):
+    direct = [q for q in truth["quotes"] if q.get("direct", True)]
+    found = speakers = 0
+    for expected in direct:
+        matches = [
+            q
+            for q in example_brief.quotes
+            if name_of(example_brief, q.article_id) == expected["article"]
+            and expected["text"].strip(" ,.") in q.text + expected["text"][len(q.text) :]
+            and q.text.strip(" ,.")
+            and q.text.strip(" ,.") in expected["text"]
+        ]
+        found += bool(matches)
+        surname = expected["speaker"].split()[-1].lower()
+        speakers += any(q.speaker and surname in q.speaker.lower() for q in matches)
+    assert found / len(direct) >= 0.9
+    assert speakers / len(direct) >= 0.75
+
+
+def test_outlet_citations_are_found(example_brief, truth):
+    from newstrace.corroborate import outlet_matches
+
+    for expected in truth["citations"]:
+        outlets = [
+            c.outlet
+            for c in example_brief.citations
+            if name_of(example_brief, c.article_id) == expected["article"]
+        ]
+        assert any(outlet_matches(expected["outlet"], o) for o in outlets), expected
+
+
+def _claim_containing(brief, fragment: str):
+    return [c for c in brief.claims if any(fragment in m.text for m in c.mentions)]
+
+
+def test_skipped_inspection_claim_has_one_origin_and_is_disputed(example_brief, truth):
+    expected = next(c for c in truth["claims"] if c["id"] == "C1")
+    (claim,) = [
+        c
+        for c in _claim_containing(example_brief, expected["mentions"][0]["text"])
+        if c.mentions[0].stance != "denied"
+    ]
+    articles = {name_of(example_brief, m.article_id) for m in claim.mentions}
+    assert len(articles & set(expected["articles"])) >= 5
+    assert claim.independent_count == expected["independent_count"] == 1
+    assert claim.origins[0].kind == "speaker" and "anonymous" in claim.origins[0].name
+    assert claim.conflicts_with, "the port authority's denial must show as a conflict"
+    assert {c.article_id for c in claim.chains} == {m.article_id for m in claim.mentions}
+
+
+def test_spun_copy_is_flagged(example_brief, truth):
+    for mangled in truth["mangled"]:
+        flags = [
+            f
+            for f in example_brief.flags
+            if name_of(example_brief, f.article_id) == mangled["article"]
+        ]
+        assert {"substitution", "spam_insert"} <= {f.kind for f in flags}
+        assert any(
+            mangled["mangled"].split()[-1] in f.text for f in flags if f.kind == "mangled_name"
+        ), mangled
+
+
+def test_every_offset_points_at_its_text(example_brief):
+    texts = {a.id: a.text for a in example_brief.articles}
+    flags = [f for f in example_brief.flags if f.kind != "spam_insert"]
+    spans = [*example_brief.quotes, *example_brief.citations, *flags]
+    spans += [m for c in example_brief.claims for m in c.mentions]
+    spans += [e for c in example_brief.claims for o in c.origins for e in o.evidence]
+    for span in spans:
+        assert texts[span.article_id][span.start : span.end] == span.text
+    for article in example_brief.articles:
+        for removed in article.removed:
+            assert article.raw_text[removed.start : removed.end] == removed.text
+
+
+def test_ids_are_stable_across_runs(example_brief):
+    again = newstrace.analyze([EXAMPLES])
+    assert [a.id for a in again.articles] == [a.id for a in example_brief.articles]
+    assert [c.id for c in again.claims] == [c.id for c in example_brief.claims]
+    assert again.to_json() == example_brief.to_json()
+
+
+def test_a_failing_article_is_skipped_and_the_batch_goes_on(monkeypatch):
+    import newstrace.pipeline as pipeline
+
+    def explode(article: Article, **kwargs):
+        if "boom" in article.raw_text:
+            raise RuntimeError("cannot clean")
+        return original(article, **kwargs)
+
+    original = pipeline.clean_article
+    monkeypatch.setattr(pipeline, "clean_article", explode)
+    good = Article(id="g", source_path="good.txt", raw_text="Title\nA fine sentence here.", text="")
+    bad = Article(id="b", source_path="bad.txt", raw_text="Title\nboom goes this one.", text="")
+    brief = newstrace.analyze_articles([good, bad])
+    assert [a.id for a in brief.articles] == ["g"]
+    (skipped,) = brief.skipped
+    assert (skipped.source, skipped.stage) == ("bad.txt", "clean")
+    assert "cannot clean" in skipped.reason
+
+
+def test_rome_corpus_links_the_two_republications(rome_brief):
+    validate(rome_brief.to_dict())
+    assert len(rome_brief.articles) == 5
+    linked = [
+        {name_of(rome_brief, r.source_id)[:3], name_of(rome_brief, r.target_id)[:3]}
+        for r in rome_brief.reuse
+    ]
+    assert {"000", "001"} in linked
+
+
+def test_rome_corpus_trailing_boilerplate_is_removed(rome_brief, rome_dir):
+    reasons = {
+        name_of(rome_brief, a.id)[:3]: {r.reason for r in a.removed} for a in rome_brief.articles
+    }
+    assert "comment form" in reasons["000"]
+    assert {"url line", "share bar"} <= reasons["004"]
+    for article in rome_brief.articles:
+        raw_lines = [line for line in article.raw_text.splitlines() if line.strip()]
+        assert raw_lines[-1] not in article.text or not any(
+            raw_lines[-1] in r.text for r in article.removed
+        )
+
+
+@pytest.mark.parametrize("stage", ["reuse", "stories", "claims", "corroborate", "quality"])
+def test_progress_is_reported_for_each_stage(stage, tmp_path):
+    (tmp_path / "a.txt").write_text("Title\nOne sentence of news here today.", encoding="utf-8")
+    seen = []
+    newstrace.analyze([tmp_path], progress=lambda s, done, total: seen.append(s))
+    assert stage in seen
