@@ -85,7 +85,10 @@ def test_partial_quote_inside_a_sentence_with_a_cue_verb_is_kept() -> None:
 
 
 def test_according_to_after_a_quote() -> None:
-    text = "The crews asked for “dry socks and hot soup,” according to two sources familiar with the matter."
+    text = (
+        "The crews asked for “dry socks and hot soup,” "
+        "according to two sources familiar with the matter."
+    )
     quote = only(text)
     assert quote.speaker == "two sources familiar with the matter"
     assert quote.speaker_kind == "anonymous"
@@ -121,11 +124,34 @@ def test_straight_and_curly_marks() -> None:
     assert straight.speaker == curly.speaker == "a witness"
 
 
+def test_question_then_capitalised_speaker_in_what_segment_calls_a_new_sentence() -> None:
+    quote = only("“How long must the harbour wait?” Ilse Brandt asked.")
+    assert quote.speaker == "Ilse Brandt"
+
+
+def test_a_parenthesis_between_speaker_and_cue() -> None:
+    quote = only("“The vote was rigged,” Councillor Jonas Eberle (Harbour Party) said on Friday.")
+    assert quote.speaker == "Jonas Eberle"
+
+
+def test_a_quote_period_then_a_new_sentence_is_not_attributed_across() -> None:
+    text = (
+        "Residents raised “the cost of the harbour wall and its upkeep.” "
+        "Ilse Brandt said the wall was new."
+    )
+    assert only(text).speaker is None
+
+
 def test_quote_following_an_attributed_quote_takes_its_speaker() -> None:
     text = "“The vote was fair,” Jonas Eberle said. “We will not hold it again next spring.”"
     first, second = quotes(text)
     assert second.speaker == "Jonas Eberle" and second.cue is None
     assert second.speaker_start == first.speaker_start
+
+
+def test_doubled_apostrophes_are_a_double_mark() -> None:
+    quote = only("''The quay is closed until Friday,'' said Ilse Brandt.")
+    assert (quote.text, quote.speaker) == ("The quay is closed until Friday", "Ilse Brandt")
 
 
 # --- unclosed and unbalanced marks -----------------------------------------------------------
@@ -270,6 +296,20 @@ def test_speaker_kinds(speaker_text: str, speaker: str, kind: str) -> None:
     assert mention(text, quote) == speaker_text
 
 
+@pytest.mark.parametrize(
+    ("speaker_text", "speaker", "kind"),
+    [
+        ("Minister of Fisheries Olga Petrenko", "Olga Petrenko", "named"),
+        ("critics of Mayor Varga", "critics of Mayor Varga", "anonymous"),
+        ("a spokesperson for Petrenko", "a spokesperson for Petrenko", "anonymous"),
+        ("the Bank of Ruritania", "the Bank of Ruritania", "organisation"),
+    ],
+)
+def test_of_phrases(speaker_text: str, speaker: str, kind: str) -> None:
+    quote = only(f"“The quotas will be cut in half next year,” {speaker_text} said.")
+    assert (quote.speaker, quote.speaker_kind) == (speaker, kind)
+
+
 def test_outlets_are_not_speakers() -> None:
     quote = only("“The harbour will stay open through the winter,” Bloomberg said.")
     assert quote.speaker is None
@@ -317,6 +357,23 @@ def test_the_spokesman_resolves_to_a_named_spokesman() -> None:
         "“The report is false,” the spokesman added."
     )
     assert quotes(text)[1].speaker == "Pavel Horak"
+
+
+def test_she_skips_a_speaker_known_as_he() -> None:
+    text = (
+        "“The nets are empty,” Ms. Brandt said.\n\n"
+        "“The quotas are fair,” Mr. Horak said.\n\n"
+        "“Then why are the nets empty?” she asked."
+    )
+    assert quotes(text)[2].speaker == "Brandt"
+
+
+def test_it_resolves_to_the_latest_organisation() -> None:
+    text = (
+        "“We have summoned the envoy,” the Ruritanian ministry said. "
+        "“It is unacceptable,” it added."
+    )
+    assert [q.speaker for q in quotes(text)] == ["the Ruritanian ministry"] * 2
 
 
 def test_unresolved_pronoun_is_unknown() -> None:
@@ -378,7 +435,7 @@ def test_indirect_speaker_after_the_clause() -> None:
     "text",
     [
         "The weather said goodbye to summer early this year.",
-        "Critics say the plan is flawed.",
+        "Reports say the plan is flawed.",
         "The mayor said nothing.",
         "Officials say have hindered the work for years.",
         "The report, which officials said was late, is now public.",
@@ -396,12 +453,12 @@ def test_indirect_speech_is_conservative(text: str) -> None:
     [
         (
             "The Daily Lantern reported that the mine would close.",
-            "Daily Lantern reported",
+            "The Daily Lantern reported",
             "Daily Lantern",
         ),
         (
             "The Northsea Press Agency reported the fire first.",
-            "Northsea Press Agency reported",
+            "The Northsea Press Agency reported",
             "Northsea Press Agency",
         ),
         ("NPA reported that two ships collided.", "NPA reported", "NPA"),

@@ -27,7 +27,7 @@ from newstrace.model import (
 )
 from newstrace.report import render_html, render_markdown
 from newstrace.report.html import Mark, highlight
-from newstrace.report.markdown import copy_families, md_text, verdict
+from newstrace.report._view import copy_families, md_text, verdict
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 

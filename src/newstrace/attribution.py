@@ -2,22 +2,23 @@
 
 Rule-based (no parser yet); every offset indexes ``Article.text``.
 
-* Direct quotes: the text inside straight or curly double marks (single marks double as
-  apostrophes: ignored). An unclosed quote ends at its paragraph's end if it opens the
-  paragraph (the multi-paragraph convention), else at its sentence's end; none crosses a
-  paragraph or exceeds ``MAX_QUOTE_CHARS``. “A,” she said, “B.” gives two Quote records
-  sharing one speaker mention. Unattributed quotes of 1-3 words (scare quotes) are dropped;
-  longer ones are kept with ``speaker=None``, kind ``unknown``.
+* Direct quotes: the text inside straight, curly or doubled-apostrophe ('') double marks;
+  single marks double as apostrophes and are ignored. An unclosed quote ends at its
+  paragraph's end if it opens the paragraph (the multi-paragraph convention), else at its
+  sentence's end; none crosses a paragraph or exceeds ``MAX_QUOTE_CHARS``. “A,” she said,
+  “B.” gives two Quote records sharing one speaker mention. Unattributed quotes of 1-3 words
+  (scare quotes) are dropped; longer ones are kept with ``speaker=None``, kind ``unknown``.
 * Speaker: a cue verb next to the quote (“…,” X said / said X / X said: “…” / X told CNN
-  the … “…” / “…” according to X), else the subject before a colon, else the speaker of the
-  previous quote in the paragraph (or of the previous paragraph's last quote, when this one
-  opens its paragraph).
+  the … “…” / “…” according to X / “…?” X asked), else the subject before a colon, else the
+  speaker of the previous quote in the paragraph (or of the previous paragraph's last quote,
+  when this one opens its paragraph).
 * Indirect speech (``direct=False``), conservative: "X said (that) …", "X told reporters …",
   "…, X said.", "according to X, …", in sentences without quote marks.
-* Resolution: he/she -> the latest named speaker; they -> the latest anonymous or organisation
-  speaker; "the official" -> the latest speaker whose phrase has that noun, else (generic
-  nouns) the latest generic anonymous one; a lone surname -> the fullest name in the article
-  ending (or, as "Xi", starting) with it. ``speaker`` is the resolved form,
+* Resolution: he/she -> the latest named speaker not known (Mr./Ms., earlier pronoun) as the
+  other; they -> the latest anonymous or organisation speaker; it -> the latest organisation;
+  "the official" -> the latest speaker whose phrase has that noun, else (generic nouns) the
+  latest generic anonymous one; a lone surname -> the fullest name in the article ending
+  (or, as "Xi", starting) with it. ``speaker`` is the resolved form,
   ``speaker_start``/``speaker_end`` the mention as written.
 * Citations: "CNN reported", "according to the FT", "told Reuters", "a fresh FT report".
 
@@ -42,70 +43,77 @@ __all__ = ["MAX_QUOTE_CHARS", "extract_attribution"]
 MAX_QUOTE_CHARS = 2000
 SCARE_QUOTE_MAX_WORDS = 3
 _WINDOW = 300  # characters of context searched on each side of a quote
-_words = frozenset[str]
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
 
 # Head nouns are listed singular; ``_head`` also accepts a plural in -s.
-_GENERIC = _words(
-    "official source person people manager executive aide diplomat insider staffer".split()
-)
-_ANON_HEADS = _GENERIC | _words(
+_GENERIC = _set("official source person people manager executive aide diplomat insider staffer")
+_ANON_HEADS = _GENERIC | _set(
     "spokesman spokeswoman spokesperson spokespeople analyst expert adviser advisor observer "
     "negotiator lawmaker witness witnesses resident member employee worker those someone officer "
     "investigator researcher economist head leader representative envoy minister president "
-    "secretary director chairman ambassador".split()
+    "secretary director chairman ambassador critic supporter opponent protester activist "
+    "scientist doctor prosecutor lawyer senator governor mayor judge chancellor commissioner"
 )
-_ORG_HEADS = _words(
+_ORG_HEADS = _set(
     "ministry department embassy authority authorities company agency government office police "
     "administration commission council committee military army navy court bank union firm group "
     "parliament congress senate cabinet kremlin pentagon corporation organisation organization "
-    "institute foundation party board consulate regulator".split()
+    "institute foundation party board consulate regulator"
 )
-_KNOWN_ORGS = _words("white_house kremlin pentagon downing_street congress".split())
-_TITLES = _words(
+_HONORIFICS = MappingProxyType(dict(mr="he", sir="he", mrs="she", ms="she", miss="she"))
+_KNOWN_ORGS = _set("white_house kremlin pentagon downing_street congress")
+_TITLES = _set(
     "mr mrs ms dr prof sir president vice prime minister secretary general adviser advisor "
     "director spokesman spokeswoman spokesperson chief executive senator sen rep representative "
     "gov governor mayor ambassador envoy chairman chairwoman chair head leader commander officer "
     "deputy national security foreign affairs state defense defence intelligence central press "
     "commission council committee department ministry house white senior judge justice king queen "
     "prince premier chancellor lt col capt gen sgt maj adm analyst economist professor official "
-    "correspondent top former acting assistant special councillor councilor mp inspector".split()
+    "correspondent top former acting assistant special councillor councilor mp inspector"
 )
-_CONNECTORS = _words("of for de da del di du van von der den la le al bin ibn the and".split())
-_FILLERS = _words(
+_CONNECTORS = _set("of for de da del di du van von der den la le al bin ibn the and")
+_FILLERS = _set(
     "however but and then so also now meanwhile still yet later separately earlier instead "
-    "indeed asked when while".split()
+    "indeed asked when while"
 )
-_DETERMINERS = _words("a an another the this that one two three four several some many".split())
-_NOT_NAMES = _words("it this that there these who what which we i you one".split())
-_AUX = _words(
+_DETERMINERS = _set("a an another the this that one two three four several some many")
+_NOT_NAMES = _set(
+    "it this that there these who what which we i you one everyone everybody nobody nothing "
+    "many some others both all most few each either neither none"
+)
+_AUX = _set(
     "is are was were be been being had has have will would could should may might can did does "
-    "do must shall".split()
+    "do must shall"
 )
-_BAD_START = _AUX | _words(
+_BAD_START = _AUX | _set(
     "to by of for with in on at as and or but so about from into that not no adding nothing "
-    "said says told".split()
+    "said says told"
 )
-_OK_PLURALS = _words("various numerous previous serious us u.s its his".split())
-_POSTMOD = _words(
+_OK_PLURALS = _set("various numerous previous serious us u.s its his")
+_POSTMOD = _set(
     "familiar close with who briefed involved speaking in at from to for on of based "
-    "knowledgeable aware under inside representing".split()
+    "knowledgeable aware under inside representing"
 )
-_INDIRECT_CUES = _words(
+_INDIRECT_CUES = _set(
     "said says say told tells tell added adds warned warns noted notes insisted insists stated "
     "states explained explains argued argues claimed claims confirmed stressed acknowledged "
-    "admitted wrote writes declared".split()
+    "admitted wrote writes declared"
 )
-_OBJECT_CUES = _words("told tells tell warned warns".split())
-_SUBORDINATORS = _words("while although though as because if when since".split())
-_OUTLET_WORDS = _words(
+_OBJECT_CUES = _set("told tells tell warned warns")
+_SUBORDINATORS = _set("while although though as because if when since")
+_OUTLET_WORDS = _set(
     "News Times Post Press Agency Journal Herald Courier TV Radio Network Gazette Daily Tribune "
-    "Channel Telegraph Guardian Observer Wire Broadcasting Magazine Chronicle Economist".split()
+    "Channel Telegraph Guardian Observer Wire Broadcasting Magazine Chronicle Economist"
 )
-_KNOWN_OUTLETS = _words(
+_KNOWN_OUTLETS = _set(
     "CNN BBC Reuters AP AFP Bloomberg FT Financial_Times New_York_Times NYT Washington_Post "
     "Wall_Street_Journal WSJ Al_Jazeera Xinhua TASS NBC CBS ABC Fox_News NPR Politico Axios "
     "Associated_Press Kyodo Yonhap Nikkei Interfax Guardian South_China_Morning_Post SCMP "
-    "Global_Times Der_Spiegel Le_Monde Sky_News".split()
+    "Global_Times Der_Spiegel Le_Monde Sky_News"
 )
 _OUTLET_ALIASES = MappingProxyType(
     dict(
@@ -115,16 +123,16 @@ _OUTLET_ALIASES = MappingProxyType(
         WaPo="Washington Post",
     )
 )
-_NOT_OUTLET = _words(
+_NOT_OUTLET = _set(
     "US USA UN UK EU NATO PRC CIA FBI NSA WHO IMF DC GOP officials official cable report data "
     "department ministry embassy government administration house office police president "
     "minister spokesman sources source intelligence study survey poll document documents memo he "
-    "she they it this that there who we".split()
+    "she they it this that there who we"
 )
 
-_MARK = re.compile(r'["“”]')
-_CUE_WORDS = _INDIRECT_CUES | _words(
-    "replied replies asked cautioned emphasised emphasized recalled remarked commented".split()
+_MARK = re.compile(r"''|[\"“”]")  # '' is the double mark of some wire and archive copy
+_CUE_WORDS = _INDIRECT_CUES | _set(
+    "replied replies asked asks cautioned emphasised emphasized recalled remarked commented"
 )
 _CUE = re.compile(rf"\b(?:{'|'.join(sorted(_CUE_WORDS))}|[Aa]ccording to)\b")
 _TOKEN = re.compile(r"[^\s,;:()\[\]“”\"]+")
@@ -147,9 +155,13 @@ _OBJECT = re.compile(
     r"\s+(?:reporters|journalists|lawmakers|colleagues|allies|him|her|them|us|me|"
     r"(?:the\s+)?[A-Z][\w.’'&-]*(?:[ \t]+[A-Z][\w.’'&-]*){0,3}|(?:the|his|her|their)\s+\w+)"
 )
+_SPACE = re.compile(r"\s*")
+_PARENTHESIS = re.compile(r"\s*\([^()]{0,40}\)\s*")
 _THAT = re.compile(r"\s*,?\s*that\b")
 _SPEAKER_LAST_TAIL = re.compile(r"\s*(?:,\s*adding\b.*)?[.!?]?\s*", re.S)
-_TAIL_ATTRIBUTION = re.compile(r",\s+[^,]{0,80}?\b(?:reported|reports|said|says|according to)\b")
+_TAIL_ATTRIBUTION = re.compile(
+    r",\s+(?:adding\b|[^,]{0,80}?\b(?:reported|reports|said|says|according to)\b)"
+)
 _ACCORDING_FIRST = re.compile(r"\s*According to\s+")
 _ACCORDING_LAST = re.compile(r",\s+according to\s+")
 _LEAD_APPOSITIVE = re.compile(r"\s*(?:the |a )?[a-z][^,;]{0,80},")
@@ -207,7 +219,8 @@ class _Raw:
 
 @dataclass(frozen=True, slots=True)
 class _Span:
-    """A direct quote: its marks (``close`` None when unclosed) and inner text."""
+    """A direct quote: where its opening mark starts and its closing mark ends
+    (``close`` None when unclosed), and its inner text."""
 
     open: int
     close: int | None
@@ -261,7 +274,8 @@ def extract_attribution(
 
 
 def _direct_quotes(text: str, index: _Sentences) -> list[_Raw]:
-    marks = [m.start() for m in _MARK.finditer(text)]
+    found = [(m.start(), m.end()) for m in _MARK.finditer(text)]
+    marks = ([start for start, _ in found], [end for _, end in found])
     spans = [
         span
         for number, lo, hi in index.paragraphs()
@@ -290,41 +304,42 @@ def _continues(span: _Span, before: _Span) -> bool:
 def _spans(text: str, paragraph: int, lo: int, hi: int, index: _Sentences) -> list[_Span]:
     """Pair the quote marks of one paragraph; unpaired opening marks run to the
     paragraph's end (when they open it) or to their sentence's end."""
-    stack: list[int] = []
-    pairs: list[tuple[int, int | None]] = []
+    stack: list[re.Match[str]] = []
+    pairs: list[tuple[re.Match[str], re.Match[str] | None]] = []
     for match in _MARK.finditer(text, lo, hi):
-        role = _mark_role(text, match.start(), lo, hi)
+        role = _mark_role(text, match, lo, hi)
         if role == "open" or (role == "either" and not stack):
-            stack.append(match.start())
+            stack.append(match)
         elif stack:
-            pairs.append((stack.pop(), match.start()))
-    pairs.extend((pos, None) for pos in stack)
+            pairs.append((stack.pop(), match))
+    pairs.extend((match, None) for match in stack)
     spans: list[_Span] = []
     covered = -1
-    for open_, close in sorted(pairs, key=lambda p: p[0]):
+    for opening, closing in sorted(pairs, key=lambda p: p[0].start()):
+        open_ = opening.start()
         opens_paragraph = not text[lo:open_].strip()
-        if close is not None and close - open_ > MAX_QUOTE_CHARS:
-            close = None
-        if close is None and open_ < covered:
+        if closing and closing.start() - open_ > MAX_QUOTE_CHARS:
+            closing = None
+        if closing is None and open_ < covered:
             continue
-        if close is None:
-            end = hi if opens_paragraph else index.at(open_).end
+        end = closing.start() if closing else hi if opens_paragraph else index.at(open_).end
+        if closing is None:
             end = covered = min(end, open_ + MAX_QUOTE_CHARS)
-        inner = _trim_inner(text, open_ + 1, end if close is None else close, close is not None)
-        if inner:
+        if inner := _trim_inner(text, opening.end(), end, closing is not None):
+            close = closing.end() if closing else None
             spans.append(_Span(open_, close, *inner, paragraph, opens_paragraph))
     return spans
 
 
-def _mark_role(text: str, pos: int, lo: int, hi: int) -> str:
+def _mark_role(text: str, mark: re.Match[str], lo: int, hi: int) -> str:
     """``open``, ``close`` or ``either``, from the characters around the mark."""
-    before = text[pos - 1] if pos > lo else " "
-    after = text[pos + 1] if pos + 1 < hi else " "
+    before = text[mark.start() - 1] if mark.start() > lo else " "
+    after = text[mark.end()] if mark.end() < hi else " "
     spaced_before = before.isspace() or before in "([{—–-"
     spaced_after = after.isspace() or after in ".,;:!?)]"
-    if text[pos] == "“":
+    if mark.group() == "“":
         return "close" if spaced_after and not spaced_before else "open"
-    if text[pos] == "”":
+    if mark.group() == "”":
         return "open" if spaced_before and after.isalnum() else "close"
     if spaced_before != spaced_after:
         return "open" if spaced_before else "close"
@@ -347,26 +362,31 @@ def _word_count(text: str) -> int:
 
 
 def _direct_speaker(
-    text: str, span: _Span, index: _Sentences, marks: list[int]
+    text: str, span: _Span, index: _Sentences, marks: tuple[list[int], list[int]]
 ) -> tuple[_Mention | None, str | None]:
     """The speaker of a direct quote: a cue right after it, else the nearest cue
     before it in its sentence, else a later cue, else a subject before a colon."""
-    before = bisect_left(marks, span.open)
-    lo = max(index.at(span.open).start, marks[before - 1] + 1 if before else 0)
-    lo = max(lo, span.open - _WINDOW)
-    close = span.close if span.close is not None else span.open
-    after = bisect_right(marks, close)
-    hi = min(index.at(close).end, marks[after] if after < len(marks) else len(text))
-    hi = min(hi, close + _WINDOW) if span.close is not None else close
-    post = list(_CUE.finditer(text, close + 1, hi))
-    mention = _speaker_at(text, post[0], close + 1, hi) if post else None
-    if mention and not text[close + 1 : mention.start].strip(" ,\n"):
+    starts, ends = marks
+    before = bisect_left(starts, span.open)
+    lo = max(index.at(span.open).start, ends[before - 1] if before else 0, span.open - _WINDOW)
+    close = hi = near = span.close if span.close is not None else span.open
+    if span.close is not None:
+        after = bisect_left(starts, close)
+        next_mark = starts[after] if after < len(starts) else len(text)
+        hi = min(index.at(close - 1).end, next_mark, close + _WINDOW)
+        # “…?” she asked: the segmenter cuts before a capitalised speaker
+        follow = _SPACE.match(text, close).end()
+        asked = text[span.end - 1] in "?!" and "\n" not in text[close:follow]
+        near = min(index.at(follow).end, next_mark, close + _WINDOW) if asked else hi
+    post = list(_CUE.finditer(text, close, near))
+    mention = _speaker_at(text, post[0], close, near) if post else None
+    if mention and not text[close : mention.start].strip(" ,\n"):
         return mention, post[0].group()
     for cue in reversed(list(_CUE.finditer(text, lo, span.open))):
         if mention := _speaker_at(text, cue, lo, span.open):
             return mention, cue.group()
-    for cue in post:
-        if mention := _speaker_at(text, cue, close + 1, hi):
+    for cue in (cue for cue in post if cue.end() <= hi):
+        if mention := _speaker_at(text, cue, close, hi):
             return mention, cue.group()
     return _colon_speaker(text, lo, span.open), None
 
@@ -404,6 +424,8 @@ def _speaker_at(text: str, cue: re.Match[str], lo: int, hi: int) -> _Mention | N
 def _left_candidate(text: str, lo: int, end: int) -> tuple[int, int, str]:
     """The words before ``end`` back to the last clause boundary, and that boundary."""
     lo = max(lo, end - _WINDOW)
+    if end > lo and text[end - 1] in " )" and (aside := _PARENTHESIS.search(text, lo, end)):
+        end = aside.start() if aside.end() == end else end  # "Rep. Gwen Moore (D-Wis.) said"
     boundary = max(_LEFT_BOUNDARY.finditer(text, lo, end), key=lambda m: m.start(), default=None)
     return (boundary.end(), end, boundary.group().lower()) if boundary else (lo, end, "")
 
@@ -439,11 +461,14 @@ def _classify(text: str, start: int, end: int) -> _Mention | None:
     low = [w.lower().rstrip(".") for w in words]
     span = (tokens[0].start(), tokens[-1].end())
     phrase = " ".join(text[span[0] : span[1]].split())
-    if len(low) == 1 and low[0] in ("he", "she", "they"):
+    if len(low) == 1 and low[0] in ("he", "she", "they", "it"):
         return _Mention(*span, phrase, "pronoun", low[0])
     if _outlet_name(words) or low[0] in _NOT_NAMES:
         return None
     if _named_shape(words, low) and (name := _person_name(words)):
+        plural = words[0].endswith("s")  # "Reports said", not "Jones said"
+        if len(words) == 1 and plural and _sentence_initial_only(text, words[0], span[0]):
+            return None
         return _Mention(*span, phrase, "named", name)
     split = next((i for i in range(1, len(low)) if _postmodifies(low, i)), len(low))
     kind = _core_kind(words[:split], low[:split])
@@ -463,9 +488,28 @@ def _head(word: str) -> str:
 
 
 def _named_shape(words: list[str], low: list[str]) -> bool:
-    """Capitalised words, titles and connectors only."""
+    """Capitalised words, connectors and title-like words ("harbour master") only, and
+    no common noun with a post-modifier ("critics of Mayor Varga"; "Director of X" is fine)."""
     pairs = zip(words, low, strict=True)
-    return len(low) <= 8 and all(w[:1].isupper() or lw in _TITLES | _CONNECTORS for w, lw in pairs)
+    if len(low) > 8 or not all(w[:1].isupper() or _title_like(lw) for w, lw in pairs):
+        return False
+    heads = (i for i in range(1, len(low)) if _postmodifies(low, i))
+    return not any(words[i - 1].islower() or low[i - 1] not in _TITLES for i in heads)
+
+
+def _title_like(word: str) -> bool:
+    if word in _TITLES or word in _CONNECTORS:
+        return True
+    return word.isalpha() and word not in _BAD_START and not word.endswith("ed")
+
+
+def _sentence_initial_only(text: str, word: str, pos: int) -> bool:
+    """Whether ``word`` at ``pos`` opens its sentence and is capitalised nowhere else
+    (so its capital letter says nothing about it being a name)."""
+    if not re.search(r"(?:^|[.!?\n])[”\"’]?\s*$", text[max(0, pos - 40) : pos]):
+        return False
+    elsewhere = re.compile(rf"[^\s.!?“”\"]\s+{re.escape(word)}\b")
+    return not elsewhere.search(text, max(0, pos - 20_000), pos + 20_000)
 
 
 def _postmodifies(low: list[str], i: int) -> bool:
@@ -495,11 +539,19 @@ def _modifier_ok(word: str) -> bool:
 
 
 def _person_name(words: Sequence[str]) -> str | None:
-    """The personal name ending a capitalised phrase, without titles (at most 4 words)."""
+    """The personal name ending a capitalised phrase, titles dropped (at most 4 words).
+
+    After "of"/"for" the phrase names an organisation ("Ministry of Fisheries") unless a
+    title precedes it ("Minister of Fisheries Olga Petrenko": the name is "Olga Petrenko")."""
     name: list[str] = []
-    for word in reversed(words):
-        bare = word.rstrip(".,")
+    rest = [w.rstrip(".,") for w in words]
+    while rest:
+        bare = rest.pop()
         lower = bare.lower()
+        if lower in ("of", "for") or (lower == "the" and rest[-1:] in (["of"], ["for"])):
+            rest = rest[:-1] if lower == "the" else rest
+            titled = bool(rest) and rest[-1].lower() in _TITLES
+            return " ".join(reversed(name[:-1])) or None if titled else None
         if not bare[:1].isupper() or len(name) == 4 or lower.endswith(("’s", "'s")):
             break
         if lower in _TITLES | _CONNECTORS or _head(lower) in _ANON_HEADS | _ORG_HEADS:
@@ -556,7 +608,7 @@ def _reported(text: str, s: Sentence) -> _Raw | None:
             continue
         start, end, boundary = _left_candidate(text, s.start, cue.start())
         mention = _appositive(text, s.start, end) or _classify(text, start, end)
-        if mention is None or mention.kind == "pronoun":
+        if mention is None:
             continue
         pos = _skip_adjuncts(text, cue.end(), s.end)
         after_comma = text[s.start : mention.start].rstrip().endswith(",")
@@ -620,20 +672,31 @@ def _clause(
 
 def _resolve(mentions: list[_Mention], names: _Names) -> dict[tuple[int, int], _Mention]:
     """Map each mention, in text order, to the speaker it denotes: an earlier mention
-    (pronouns, definite descriptions) or itself, with a surname completed."""
+    (pronouns, definite descriptions) or itself, with a surname completed. He/she skip
+    speakers known (from "Mr."/"Ms." or an earlier pronoun) as the other."""
     history: list[_Mention] = []
+    genders: dict[str, str] = {}
     resolved: dict[tuple[int, int], _Mention] = {}
     for m in sorted(set(mentions), key=lambda m: (m.start, m.end)):
-        speaker = resolved[(m.start, m.end)] = _resolve_one(m, history, names)
+        speaker = resolved[(m.start, m.end)] = _resolve_one(m, history, names, genders)
         if speaker.kind != "unknown":
             history.append(speaker)
+        honorific = m.phrase.split()[0].lower().rstrip(".")
+        gender = m.name if m.kind == "pronoun" else _HONORIFICS.get(honorific)
+        if speaker.kind == "named" and gender:
+            genders.setdefault(speaker.name, gender)
     return resolved
 
 
-def _resolve_one(m: _Mention, history: list[_Mention], names: _Names) -> _Mention:
+def _resolve_one(
+    m: _Mention, history: list[_Mention], names: _Names, genders: dict[str, str]
+) -> _Mention:
     found = None
-    if m.kind == "pronoun":
-        kinds = ("named",) if m.name in ("he", "she") else ("anonymous", "organisation")
+    if m.kind == "pronoun" and m.name in ("he", "she"):
+        named = [h for h in history if h.kind == "named" and genders.get(h.name, m.name) == m.name]
+        found = _latest(named, ("named",)) or replace(m, kind="unknown")
+    elif m.kind == "pronoun":
+        kinds = ("organisation",) if m.name == "it" else ("anonymous", "organisation")
         found = _latest(history, kinds) or replace(m, kind="unknown")
     elif m.definite:
         found = _latest(history, ("named", "anonymous", "organisation"), noun=m.head)
@@ -721,20 +784,23 @@ def _citation_hit(match: re.Match[str], strict: bool, before: bool) -> tuple[int
     base = match.start("outlet")
     n = len(tokens)
     runs = [tokens[i:] for i in range(n)] if before else [tokens[:i] for i in range(n, 0, -1)]
-    if not strict:
-        lead = tokens[0].group().lower() if tokens else ""
-        runs.append(tokens[1:] if lead in _FILLERS or lead == "the" else tokens)
+    if not strict and tokens:
+        runs.append(tokens[1:] if tokens[0].group().lower() in _FILLERS else tokens)
     for run in runs:
         words = [t.group() for t in run]
         outlet = _outlet_name(words) or (None if run is not runs[-1] or strict else _plain(words))
+        if outlet and before:
+            return base + run[0].start(), match.end(), outlet
         if outlet:
-            start = base + run[0].start() if before else match.start()
-            return start, match.end() if before else base + run[-1].end(), outlet
+            last, end = run[-1].group(), base + run[-1].end()
+            trailing = 0 if _ACRONYM.fullmatch(last) else len(last) - len(last.rstrip(".,"))
+            return match.start(), end - trailing, outlet
     return None
 
 
 def _plain(words: list[str]) -> str | None:
     """A capitalised name that is not a known non-outlet ("officials", "US", "Department")."""
+    words = words[1:] if words[:1] == ["The"] else words
     if not words or any(w in _NOT_OUTLET or w.lower() in _NOT_OUTLET for w in words):
         return None
     return " ".join(words)

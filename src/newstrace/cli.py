@@ -23,6 +23,7 @@ from .pipeline import analyze as run_analysis
 from .report import render_html, render_markdown
 
 FORMATS = {"html": render_html, "md": render_markdown, "json": None}
+SUMMARY_CLAIMS = 8
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
 
 app = typer.Typer(
@@ -163,7 +164,7 @@ def _print_summary(console: Console, brief: Brief, written: list[Path | None]) -
         table.add_column("articles", justify="right")
         table.add_column("independent", justify="right")
         table.add_column("origins", overflow="fold", ratio=3)
-        for claim in brief.claims[:12]:
+        for claim in brief.claims[:SUMMARY_CLAIMS]:
             articles = len({m.article_id for m in claim.mentions})
             denied = " (denial)" if any(m.stance == "denied" for m in claim.mentions) else ""
             table.add_row(
@@ -173,13 +174,13 @@ def _print_summary(console: Console, brief: Brief, written: list[Path | None]) -
                 "; ".join(o.name for o in claim.origins),
             )
         console.print(table)
-        if len(brief.claims) > 12:
-            console.print(f"… and {len(brief.claims) - 12} more claims in the brief")
+        if len(brief.claims) > SUMMARY_CLAIMS:
+            console.print(f"… and {len(brief.claims) - SUMMARY_CLAIMS} more claims in the brief")
     for path in written:
         console.print(f"wrote {path}", highlight=False)
 
 
-def _shorten(text: str, limit: int = 110) -> str:
+def _shorten(text: str, limit: int = 72) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

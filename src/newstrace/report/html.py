@@ -27,7 +27,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from newstrace.model import AlignedPair, Article, Brief, Claim, Origin, Quote, Reuse
-from newstrace.report.markdown import (
+from newstrace.report._view import (
     Edges,
     article_labels,
     bare_quote,
