@@ -303,11 +303,23 @@ def test_speaker_kinds(speaker_text: str, speaker: str, kind: str) -> None:
         ("critics of Mayor Varga", "critics of Mayor Varga", "anonymous"),
         ("a spokesperson for Petrenko", "a spokesperson for Petrenko", "anonymous"),
         ("the Bank of Ruritania", "the Bank of Ruritania", "organisation"),
+        ("Ann Lee of the Harbour Trust", "Ann Lee", "named"),
+        ("Dana O. Okafor", "Dana O. Okafor", "named"),
     ],
 )
 def test_of_phrases(speaker_text: str, speaker: str, kind: str) -> None:
     quote = only(f"“The quotas will be cut in half next year,” {speaker_text} said.")
     assert (quote.speaker, quote.speaker_kind) == (speaker, kind)
+
+
+def test_description_then_name_in_commas() -> None:
+    quote = only("The union leader, Dana Okafor, said the quay was “closed for good.”")
+    assert quote.speaker == "Dana Okafor"
+
+
+def test_an_enumeration_is_not_a_speaker() -> None:
+    text = "The council, its allies in Ruritania and Elbonia, said the quay had been sold."
+    assert quotes(text, direct=False) == []
 
 
 def test_outlets_are_not_speakers() -> None:

@@ -62,7 +62,8 @@ _ORG_HEADS = _set(
     "ministry department embassy authority authorities company agency government office police "
     "administration commission council committee military army navy court bank union firm group "
     "parliament congress senate cabinet kremlin pentagon corporation organisation organization "
-    "institute foundation party board consulate regulator"
+    "institute foundation party board consulate regulator university college school hospital "
+    "museum association federation league club society centre center trust"
 )
 _HONORIFICS = MappingProxyType(dict(mr="he", sir="he", mrs="she", ms="she", miss="she"))
 _KNOWN_ORGS = _set("white_house kremlin pentagon downing_street congress")
@@ -413,7 +414,7 @@ def _speaker_at(text: str, cue: re.Match[str], lo: int, hi: int) -> _Mention | N
     word = cue.group().lower()
     if word != "according to":
         start, end, _ = _left_candidate(text, lo, cue.start())
-        mention = _appositive(text, lo, end) or _classify(text, start, end)
+        mention = _appositive(text, lo, cue.start()) or _classify(text, start, end)
         if mention or text[start:end].strip():
             return mention
     if word in _OBJECT_CUES:
@@ -426,6 +427,9 @@ def _left_candidate(text: str, lo: int, end: int) -> tuple[int, int, str]:
     lo = max(lo, end - _WINDOW)
     if end > lo and text[end - 1] in " )" and (aside := _PARENTHESIS.search(text, lo, end)):
         end = aside.start() if aside.end() == end else end  # "Rep. Gwen Moore (D-Wis.) said"
+    if (comma := text.rfind(",", lo, end)) >= 0 and not text[comma + 1 : end].strip():
+        inner = _left_candidate(text, lo, comma)  # "The union leader, Dana Okafor, said"
+        return inner if inner[2] == "," else (end, end, ",")
     boundary = max(_LEFT_BOUNDARY.finditer(text, lo, end), key=lambda m: m.start(), default=None)
     return (boundary.end(), end, boundary.group().lower()) if boundary else (lo, end, "")
 
@@ -541,25 +545,38 @@ def _modifier_ok(word: str) -> bool:
 def _person_name(words: Sequence[str]) -> str | None:
     """The personal name ending a capitalised phrase, titles dropped (at most 4 words).
 
-    After "of"/"for" the phrase names an organisation ("Ministry of Fisheries") unless a
-    title precedes it ("Minister of Fisheries Olga Petrenko": the name is "Olga Petrenko")."""
+    Before "of"/"for" stands a title ("Minister of Fisheries Olga Petrenko": the name is
+    the part after the field), an organisation ("Ministry of Fisheries": no name) or a
+    person ("Ann Lee of the Harbour Trust": the name is before "of")."""
     name: list[str] = []
-    rest = [w.rstrip(".,") for w in words]
+    rest = [_strip_period(w.rstrip(",")) for w in words]
     while rest:
         bare = rest.pop()
         lower = bare.lower()
         if lower in ("of", "for") or (lower == "the" and rest[-1:] in (["of"], ["for"])):
             rest = rest[:-1] if lower == "the" else rest
-            titled = bool(rest) and rest[-1].lower() in _TITLES
-            return " ".join(reversed(name[:-1])) or None if titled else None
+            before = rest[-1].lower() if rest else ""
+            if before in _TITLES:
+                return " ".join(reversed(name[:-1])) or None
+            return None if _head(before) in _ORG_HEADS else _person_name(rest)
         if not bare[:1].isupper() or len(name) == 4 or lower.endswith(("’s", "'s")):
             break
+        if _head(lower) in _ORG_HEADS and not name and {"of", "for"} & set(rest):
+            cut = max(i for i, w in enumerate(rest) if w in ("of", "for"))
+            person = rest[:cut]  # "Ann Lee of the Harbour Trust"
+            plain = person and person[-1].lower() not in _TITLES | _ORG_HEADS
+            return _person_name(person) if plain else None
         if lower in _TITLES | _CONNECTORS or _head(lower) in _ANON_HEADS | _ORG_HEADS:
             break
         if _ACRONYM.fullmatch(bare):
             break
         name.append(bare)
     return " ".join(reversed(name)) or None
+
+
+def _strip_period(word: str) -> str:
+    """ "Rep." -> "Rep", but an initial keeps its period ("Dana O. Okafor")."""
+    return word if re.fullmatch(r"[A-Z]\.", word) else word.rstrip(".")
 
 
 # --- indirect speech -------------------------------------------------------------------------
@@ -607,7 +624,7 @@ def _reported(text: str, s: Sentence) -> _Raw | None:
         if word not in _INDIRECT_CUES:
             continue
         start, end, boundary = _left_candidate(text, s.start, cue.start())
-        mention = _appositive(text, s.start, end) or _classify(text, start, end)
+        mention = _appositive(text, s.start, cue.start()) or _classify(text, start, end)
         if mention is None:
             continue
         pos = _skip_adjuncts(text, cue.end(), s.end)

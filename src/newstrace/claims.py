@@ -47,6 +47,7 @@ _HEDGED = re.compile(
 _ATTRIBUTED = re.compile(
     r"\b(said|says|told|according to|stated|reported|reports|claimed|claims|added|warned)\b"
 )
+_COUNTER_CLAIM = re.compile(r",\s*(?:saying|adding|insisting|arguing|stressing)\b|;|\bbut\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
@@ -62,6 +63,15 @@ def stance_of(text: str) -> Stance:
     if _ATTRIBUTED.search(folded):
         return "attributed"
     return "asserted"
+
+
+def denied_part(text: str) -> str | None:
+    """What a denial denies: the text after its denial cue, or ``None`` if it has none."""
+    folded = fold(text)
+    match = _DENIED.search(folded)
+    if not match:
+        return None
+    return _COUNTER_CLAIM.split(folded[match.end() :], maxsplit=1)[0]
 
 
 def group_claims(

@@ -35,6 +35,24 @@ class Settings:
     story_similarity: float = 0.12
     # claims
     claim_similarity: float = 0.45
+    # ingest: formats, fields of JSON records ("" = try the common names), URLs
+    text_field: str = ""
+    title_field: str = ""
+    url_field: str = ""
+    date_field: str = ""
+    outlet_field: str = ""
+    max_records_per_file: int = 100_000
+    allow_private_urls: bool = False
+    fetch_timeout: float = 15.0
+    max_fetch_bytes: int = 10_000_000
+    fetch_concurrency: int = 4
+    # ingest: metadata (ISO 639-1 codes for language detection; TOML alias file)
+    languages: str = "en,de,fr,es,it,pt,nl,ru,zh,ar"
+    outlet_aliases: str = ""
+    # clean
+    keep_boilerplate: bool = False
+    template_min_articles: int = 3
+    template_min_share: float = 0.5
 
 
 def load_settings(path: str | Path | None = None, **overrides: object) -> Settings:

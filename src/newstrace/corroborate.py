@@ -11,7 +11,8 @@ Each mention of a claim is traced to an origin, first rule that applies:
    apart);
 3. the mention cites an outlet ("NPA reported"): when an article of that
    outlet mentions the claim, the chain continues there; otherwise the
-   outlet is the origin;
+   outlet is the origin. A citation elsewhere in the article is followed
+   too, but only to an article of that outlet that mentions the claim;
 4. the article shares an upstream with another mentioning article: both
    count as one inferred upstream;
 5. otherwise the article's own reporting is the origin.
@@ -24,17 +25,20 @@ conflicts with the assertions it shares enough content words with.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from ._graph import UnionFind
 from ._text import content_words, fold
+from .claims import denied_part
 from .model import Article, Chain, Citation, Claim, Mention, Origin, Quote, Reuse, Span
 
 DIRECTED = frozenset({"verbatim", "abridged", "extended", "spun", "rewritten", "partial"})
-CONFLICT_OVERLAP = 3
+CONFLICT_OVERLAP = 2
+TOPIC_SHARE = 0.25
+STEM = 6
 
 _LEADING = re.compile(
     r"^(?:(?:a|an|the|another|other|one|two|three|four|five|several|some|many|multiple|"
@@ -70,19 +74,44 @@ def corroborate(
 
 
 def find_conflicts(claims: Sequence[Claim]) -> dict[str, tuple[str, ...]]:
-    """Map each claim id to the ids of claims in the same story that it contradicts."""
+    """Map each claim id to the ids of claims in the same story that it contradicts.
+
+    A denial contradicts an assertion when what it denies (the words after
+    its denial cue: "rejects reports *of skipped crane inspections*") shares
+    at least ``CONFLICT_OVERLAP`` distinctive word stems with the assertion.
+    Stems found in more than ``TOPIC_SHARE`` of the story's claims say what
+    the story is about (the port, the crane), not what is denied, and do not
+    count.
+    """
     found: dict[str, set[str]] = defaultdict(set)
-    denials = [c for c in claims if any(m.stance == "denied" for m in c.mentions)]
-    for denial in denials:
-        denied_words = {w for m in denial.mentions for w in content_words(m.text)}
-        for other in claims:
-            if other.id == denial.id or other.story_id != denial.story_id or other in denials:
+    by_story: dict[str | None, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_story[claim.story_id].append(claim)
+    for story_claims in by_story.values():
+        stems = {c.id: _stems(" ".join(m.text for m in c.mentions)) for c in story_claims}
+        frequency = Counter(stem for bag in stems.values() for stem in bag)
+        limit = max(2, TOPIC_SHARE * len(story_claims))
+        topic = {stem for stem, n in frequency.items() if n > limit}
+        for denial in story_claims:
+            denied = _denied_stems(denial) - topic
+            if not denied:
                 continue
-            other_words = set(content_words(other.statement))
-            if len(denied_words & other_words) >= CONFLICT_OVERLAP:
-                found[denial.id].add(other.id)
-                found[other.id].add(denial.id)
+            for other in story_claims:
+                if other.id == denial.id or _denied_stems(other):
+                    continue
+                if len(denied & stems[other.id]) >= CONFLICT_OVERLAP:
+                    found[denial.id].add(other.id)
+                    found[other.id].add(denial.id)
     return {claim_id: tuple(sorted(ids)) for claim_id, ids in found.items()}
+
+
+def _denied_stems(claim: Claim) -> set[str]:
+    parts = [denied_part(m.text) for m in claim.mentions if m.stance == "denied"]
+    return _stems(" ".join(p for p in parts if p))
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:STEM] for w in content_words(text) if not w.isdigit()}
 
 
 def anonymous_key(description: str) -> str:
@@ -152,6 +181,8 @@ class _Tracer:
             return replace(trace, steps=(label, *trace.steps))
         if trace := self._citation(mention, mentions, seen):
             return replace(trace, steps=(label, *trace.steps))
+        if trace := self._article_citation(mention, mentions, seen):
+            return replace(trace, steps=(label, *trace.steps))
         family = [a for a in mentions if a != article_id and self._same_upstream(a, article_id)]
         if family:
             members = sorted([article_id, *family])
@@ -166,6 +197,18 @@ class _Tracer:
         for quote in self.quotes.get(mention.article_id, ()):
             if quote.speaker and quote.start < mention.end and quote.end > mention.start:
                 return _speaker_trace(quote)
+        return None
+
+    def _article_citation(
+        self, mention: Mention, mentions: dict[str, Mention], seen: set[str]
+    ) -> _Trace | None:
+        """Follow a citation made elsewhere in the article to a cited article with the claim."""
+        for citation in self.citations.get(mention.article_id, ()):
+            for other in mentions:
+                if other not in seen and self._is_outlet(other, citation.outlet):
+                    inner = self._trace(other, mentions, seen)
+                    step = f"cites {citation.outlet} (“{citation.text}”, elsewhere in the article)"
+                    return replace(inner, steps=(step, *inner.steps))
         return None
 
     def _citation(

