@@ -1,5 +1,5 @@
 from newstrace.claims import group_claims
-from newstrace.corroborate import anonymous_key, corroborate, outlet_matches
+from newstrace.corroborate import anonymous_key, corroborate, outlet_matches, provenance_graph
 from newstrace.model import Citation, Quote, Reuse
 from newstrace.segment import segment
 
@@ -99,3 +99,31 @@ def test_anonymous_keys_and_outlet_names():
     assert outlet_matches("Northsea Press Agency", "NPA")
     assert outlet_matches("The Vessmark Courier", "the Courier")
     assert not outlet_matches("The Vessmark Courier", "CNN")
+
+
+def test_provenance_graph_links_copies_citations_and_origins():
+    texts = {
+        "wire": CLAIM,
+        "copy": CLAIM,
+        "rewrite": "The crane had not been inspected for fourteen months, the NPA reported.",
+    }
+    articles, claims = setup(texts, wire="Northsea Press Agency")
+    reuse = [
+        Reuse(source_id="wire", target_id="copy", kind="verbatim", score=1, direction_confidence=1)
+    ]
+    quotes = [quote_over(articles[0], "two officials", "two officials")]
+    cue = "the NPA reported"
+    start = articles[2].text.index(cue)
+    citations = [
+        Citation(article_id="rewrite", start=start, end=start + len(cue), text=cue, outlet="NPA")
+    ]
+    claims = corroborate(claims, articles, reuse, quotes, citations)
+    nodes, edges = provenance_graph(articles, reuse, citations, claims)
+    kinds = {(e.source, e.target): e.kind for e in edges}
+    assert kinds[("article:wire", "article:copy")] == "verbatim"
+    assert kinds[("article:rewrite", "outlet:npa")] == "cites"
+    assert kinds[("outlet:npa", "article:wire")] == "publishes"
+    assert kinds[("origin:anonymous officials", "article:wire")] == "attributes"
+    assert {n.kind for n in nodes} == {"article", "outlet", "origin"}
+    node_ids = {n.id for n in nodes}
+    assert all(e.source in node_ids and e.target in node_ids for e in edges)

@@ -33,7 +33,19 @@ from pathlib import PurePath
 from ._graph import UnionFind
 from ._text import content_words, fold
 from .claims import denied_part
-from .model import Article, Chain, Citation, Claim, Mention, Origin, Quote, Reuse, Span
+from .model import (
+    Article,
+    Chain,
+    Citation,
+    Claim,
+    GraphEdge,
+    GraphNode,
+    Mention,
+    Origin,
+    Quote,
+    Reuse,
+    Span,
+)
 
 DIRECTED = frozenset({"verbatim", "abridged", "extended", "spun", "rewritten", "partial"})
 CONFLICT_OVERLAP = 2
@@ -292,3 +304,52 @@ def _span(record: Mention | Citation) -> Span:
 
 def _unique(spans: Sequence[Span]) -> tuple[Span, ...]:
     return tuple(dict.fromkeys(spans))
+
+
+def provenance_graph(
+    articles: Sequence[Article],
+    reuse: Sequence[Reuse] = (),
+    citations: Sequence[Citation] = (),
+    claims: Sequence[Claim] = (),
+) -> tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]]:
+    """The provenance graph: copies, inferred upstreams, citations and attributions."""
+    nodes: dict[str, GraphNode] = {}
+    edges: dict[tuple[str, str, str], GraphEdge] = {}
+
+    def node(node_id: str, kind: str, label: str) -> str:
+        nodes.setdefault(node_id, GraphNode(id=node_id, kind=kind, label=label))  # type: ignore[arg-type]
+        return node_id
+
+    def edge(source: str, target: str, kind: str, evidence: tuple[Span, ...] = ()) -> None:
+        known = edges.get((source, target, kind))
+        merged = _unique((known.evidence if known else ()) + evidence)
+        edges[(source, target, kind)] = GraphEdge(
+            source=source, target=target, kind=kind, evidence=merged
+        )
+
+    labels = {a.id: a.outlet or PurePath(a.source_path).name for a in articles}
+    for article in articles:
+        node(f"article:{article.id}", "article", labels[article.id])
+    for link in reuse:
+        evidence = (link.aligned[0].target,) if link.aligned else ()
+        source, target = f"article:{link.source_id}", f"article:{link.target_id}"
+        if link.kind == "shared_upstream":
+            members = sorted((link.source_id, link.target_id))
+            upstream = node(f"upstream:{'+'.join(members)}", "upstream", "inferred upstream")
+            edge(upstream, source, "shared_upstream")
+            edge(upstream, target, "shared_upstream", evidence)
+        else:
+            edge(source, target, link.kind, evidence)
+    for citation in citations:
+        outlet = node(f"outlet:{fold(citation.outlet)}", "outlet", citation.outlet)
+        edge(f"article:{citation.article_id}", outlet, "cites", (_span(citation),))
+        for article in articles:
+            if article.outlet and outlet_matches(article.outlet, citation.outlet):
+                edge(outlet, f"article:{article.id}", "publishes")
+    for claim in claims:
+        for origin in claim.origins:
+            if origin.kind in ("speaker", "document"):
+                origin_id = node(f"origin:{fold(origin.name)}", "origin", origin.name)
+                for span in origin.evidence:
+                    edge(origin_id, f"article:{span.article_id}", "attributes", (span,))
+    return tuple(nodes.values()), tuple(edges.values())
