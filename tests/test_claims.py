@@ -70,3 +70,25 @@ def test_claims_stay_inside_their_story():
         Story(id="s2", title="", article_ids=("b",)),
     ]
     assert group_claims(sentences, (), stories) == ()
+
+
+class KeywordEmbedder:
+    """A fake embedder: sentences sharing their first keyword get the same vector."""
+
+    dimension = 2
+
+    def embed(self, texts):
+        import numpy as np
+
+        return np.array([[1.0, 0.0] if "crane" in t.lower() else [0.0, 1.0] for t in texts])
+
+
+def test_an_embedder_joins_paraphrases_that_share_few_words():
+    sentences = sentences_of(
+        a="Seven dock workers were hurt when the crane fell over on Monday morning.",
+        b="A crane toppled at the harbour, leaving several labourers in hospital overnight.",
+        c="The council approved the new school budget on Tuesday night after a debate.",
+    )
+    assert group_claims(sentences) == ()
+    (claim,) = group_claims(sentences, embedder=KeywordEmbedder())
+    assert {m.article_id for m in claim.mentions} == {"a", "b"}

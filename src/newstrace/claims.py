@@ -11,7 +11,7 @@ stage links as conflicts. Claims mentioned by a single article are kept only
 when they deny something. Each mention carries its stance, found from cue
 words; the claim's statement is its most typical mention.
 
-Paraphrase matching with sentence embeddings comes later.
+With an embedder, paraphrases whose sentence embeddings are close join too.
 """
 
 from __future__ import annotations
@@ -21,13 +21,17 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from ._graph import UnionFind
 from ._text import content_words, fold
 from .config import Settings
+from .embed import Embedder
 from .model import Claim, Mention, Reuse, Sentence, Stance, Story
 
 MIN_CLAIM_WORDS = 6
 MIN_SHARED_WORDS = 4
+PARAPHRASE_SIMILARITY = 0.8
 MAX_POSTING = 200
 
 _DENIED = re.compile(
@@ -80,8 +84,15 @@ def group_claims(
     stories: Sequence[Story] = (),
     *,
     settings: Settings | None = None,
+    embedder: Embedder | None = None,
 ) -> tuple[Claim, ...]:
-    """Group candidate sentences of every story into claims (story by story)."""
+    """Group candidate sentences of every story into claims (story by story).
+
+    With an ``embedder``, sentences whose embeddings have a cosine of at
+    least ``PARAPHRASE_SIMILARITY`` (and agreeing numbers) join too: the
+    same assertion in other words. Without one, only reuse alignment and
+    word overlap group sentences.
+    """
     settings = settings or Settings()
     if not stories:
         stories = (Story(id="", title="", article_ids=tuple(sentences)),)
@@ -90,7 +101,7 @@ def group_claims(
         story_sentences = [
             s for a in story.article_ids for s in sentences.get(a, ()) if is_candidate(s)
         ]
-        claims.extend(_story_claims(story, story_sentences, reuse, settings))
+        claims.extend(_story_claims(story, story_sentences, reuse, settings, embedder))
     return tuple(claims)
 
 
@@ -101,7 +112,11 @@ def is_candidate(sentence: Sentence) -> bool:
 
 
 def _story_claims(
-    story: Story, candidates: list[Sentence], reuse: Sequence[Reuse], settings: Settings
+    story: Story,
+    candidates: list[Sentence],
+    reuse: Sequence[Reuse],
+    settings: Settings,
+    embedder: Embedder | None,
 ) -> list[Claim]:
     keys = {_key(s): s for s in candidates}
     stances = {key: stance_of(s.text) for key, s in keys.items()}
@@ -109,7 +124,10 @@ def _story_claims(
     for first, second in _aligned_pairs(reuse, keys):
         if (stances[first] == "denied") == (stances[second] == "denied"):
             groups.union(first, second)
-    for first, second in _similar_pairs(list(keys.values()), settings):
+    similar = _similar_pairs(list(keys.values()), settings)
+    if embedder is not None:
+        similar += _paraphrase_pairs(list(keys.values()), embedder)
+    for first, second in similar:
         if (stances[_key(first)] == "denied") == (stances[_key(second)] == "denied"):
             groups.union(_key(first), _key(second))
     claims = []
@@ -193,6 +211,30 @@ def _similar_pairs(
         and _dice(bags[i], bags[j]) >= settings.claim_similarity
         and _numbers_agree(numbers[i], numbers[j])
     ]
+
+
+def _paraphrase_pairs(
+    candidates: list[Sentence], embedder: Embedder, *, block: int = 512
+) -> list[tuple[Sentence, Sentence]]:
+    """Pairs of sentences of different articles whose embeddings are close."""
+    if len(candidates) < 2:
+        return []
+    vectors = embedder.embed([s.text for s in candidates])
+    numbers = [set(_NUMBER.findall(s.text)) for s in candidates]
+    pairs = []
+    for offset in range(0, len(candidates), block):
+        similarity = vectors[offset : offset + block] @ vectors.T
+        for row, column in np.argwhere(similarity >= PARAPHRASE_SIMILARITY):
+            i = offset + int(row)
+            j = int(column)
+            first, second = candidates[i], candidates[j]
+            if (
+                i < j
+                and first.article_id != second.article_id
+                and _numbers_agree(numbers[i], numbers[j])
+            ):
+                pairs.append((first, second))
+    return pairs
 
 
 def _numbers_agree(first: set[str], second: set[str]) -> bool:
