@@ -92,6 +92,18 @@ def test_denial_conflicts_with_the_claim_it_denies():
     assert denial.conflicts_with == (claim.id,)
 
 
+def test_anonymous_speakers_of_one_side_group_into_one_origin():
+    from newstrace.corroborate import group_anonymous
+
+    us_side = {"anon:us official", "anon:administration official", "anon:official"}
+    grouped = group_anonymous(us_side)
+    assert len(set(grouped.values())) == 1
+    assert len(set(group_anonymous(us_side, grouping="description").values())) == 3
+    both_sides = group_anonymous(us_side | {"anon:chinese official"})
+    assert both_sides["anon:chinese official"] != both_sides["anon:us official"]
+    assert both_sides["anon:official"] == "anon:official"  # ambiguous: counted on its own
+
+
 def test_anonymous_keys_and_outlet_names():
     assert anonymous_key("a senior US official") == "us official"
     assert anonymous_key("two officials familiar with the inquiry") == "official"

@@ -6,14 +6,14 @@ Each mention of a claim is traced to an origin, first rule that applies:
    directed reuse edge): the mention's origin is that article's, and the
    chain records the copy;
 2. a quote in the mention names its speaker: the speaker is the origin
-   (anonymous speakers are grouped by their description, "a senior port
-   official" and "the official" being one group when nothing tells them
-   apart);
+   (anonymous speakers with the same role and no conflicting side count as
+   one origin: see ``group_anonymous``);
 3. the mention cites an outlet ("NPA reported"): when an article of that
    outlet mentions the claim, the chain continues there; otherwise the
    outlet is the origin. A citation elsewhere in the article is followed
    too, but only to an article of that outlet that mentions the claim;
-4. the article shares an upstream with another mentioning article: both
+4. the article shares an upstream with another mentioning article: it
+   takes that article's speaker or citation when it has one, otherwise both
    count as one inferred upstream;
 5. otherwise the article's own reporting is the origin.
 
@@ -33,6 +33,7 @@ from pathlib import PurePath
 from ._graph import UnionFind
 from ._text import content_words, fold
 from .claims import denied_part
+from .config import Settings
 from .model import (
     Article,
     Chain,
@@ -61,6 +62,40 @@ _TRAILING = re.compile(
     r"on condition|in the know)\b.*$"
 )
 _PLURALS = {"people": "person", "officials": "official", "sources": "source"}
+SIDES = {
+    "us": "us",
+    "u.s": "us",
+    "u.s.": "us",
+    "american": "us",
+    "america": "us",
+    "washington": "us",
+    "biden": "us",
+    "administration": "us",
+    "white": "us",
+    "chinese": "china",
+    "china": "china",
+    "beijing": "china",
+    "russian": "russia",
+    "russia": "russia",
+    "moscow": "russia",
+    "kremlin": "russia",
+    "ukrainian": "ukraine",
+    "ukraine": "ukraine",
+    "kyiv": "ukraine",
+    "british": "uk",
+    "uk": "uk",
+    "european": "eu",
+    "eu": "eu",
+    "nato": "nato",
+    "french": "france",
+    "german": "germany",
+    "israeli": "israel",
+    "iranian": "iran",
+    "indian": "india",
+    "japanese": "japan",
+    "taiwanese": "taiwan",
+    "western": "west",
+}
 _DOCUMENT = re.compile(r"\b(cable|memo|document|report|letter|filing|statement|email)s?\b")
 
 
@@ -77,9 +112,17 @@ def corroborate(
     reuse: Sequence[Reuse] = (),
     quotes: Sequence[Quote] = (),
     citations: Sequence[Citation] = (),
+    *,
+    settings: Settings | None = None,
 ) -> tuple[Claim, ...]:
-    """Return the claims with origins, independent counts, chains and conflicts."""
+    """Return the claims with origins, independent counts, chains and conflicts.
+
+    ``settings.anonymous_grouping`` says how anonymous speakers collapse into
+    origins: see ``group_anonymous``.
+    """
+    settings = settings or Settings()
     tracer = _Tracer(articles, reuse, quotes, citations)
+    tracer.grouping = settings.anonymous_grouping
     traced = [tracer.trace_claim(claim) for claim in claims]
     conflicts = find_conflicts(traced)
     return tuple(replace(c, conflicts_with=conflicts.get(c.id, ())) for c in traced)
@@ -135,6 +178,8 @@ def anonymous_key(description: str) -> str:
 
 
 class _Tracer:
+    grouping = "side"
+
     def __init__(
         self,
         articles: Sequence[Article],
@@ -162,7 +207,7 @@ class _Tracer:
         for mention in claim.mentions:
             by_article.setdefault(mention.article_id, mention)
         traces = {a: self._trace(a, by_article, set()) for a in by_article}
-        keys = _merge_anonymous({t.key for t in traces.values()})
+        keys = group_anonymous({t.key for t in traces.values()}, grouping=self.grouping)
         origins: dict[str, Origin] = {}
         for trace in traces.values():
             key = keys[trace.key]
@@ -196,6 +241,11 @@ class _Tracer:
         if trace := self._article_citation(mention, mentions, seen):
             return replace(trace, steps=(label, *trace.steps))
         family = [a for a in mentions if a != article_id and self._same_upstream(a, article_id)]
+        for mate in sorted(family):
+            mate_trace = self._attributed(mate, mentions, seen)
+            if mate_trace is not None:
+                step = f"shares an upstream with {self._label(mate)}"
+                return replace(mate_trace, steps=(label, step, *mate_trace.steps))
         if family:
             members = sorted([article_id, *family])
             name = "upstream shared by " + ", ".join(self._label(a) for a in members)
@@ -204,6 +254,18 @@ class _Tracer:
         name = f"own reporting of {label}"
         origin = Origin(kind="own_reporting", name=name, evidence=(_span(mention),))
         return _Trace(f"own:{article_id}", origin, (label, name))
+
+    def _attributed(
+        self, article_id: str, mentions: dict[str, Mention], seen: set[str]
+    ) -> _Trace | None:
+        """The speaker or citation trace of an article's mention, if it has one."""
+        if article_id in seen:
+            return None
+        mention = mentions[article_id]
+        trace = self._speaker(mention) or self._citation(mention, mentions, seen | {article_id})
+        if trace is None:
+            return None
+        return replace(trace, steps=(self._label(article_id), *trace.steps))
 
     def _speaker(self, mention: Mention) -> _Trace | None:
         for quote in self.quotes.get(mention.article_id, ()):
@@ -284,18 +346,37 @@ def _speaker_trace(quote: Quote) -> _Trace:
     return _Trace(f"named:{fold(speaker)}", origin, (f"quotes {speaker}",))
 
 
-def _merge_anonymous(keys: set[str]) -> dict[str, str]:
-    """Fold a bare anonymous key ("official") into the only fuller one with that head."""
+def group_anonymous(keys: set[str], *, grouping: str = "side") -> dict[str, str]:
+    """Map each origin key to the key of the group it counts in.
+
+    With ``grouping="side"`` (the default), anonymous speakers with the same
+    head noun count as one origin unless their descriptions name different
+    sides: "a senior US official", "a senior administration official" and
+    "the official" are one origin, "a Chinese official" another. With
+    ``"description"``, only identical descriptions count as one. Other keys
+    map to themselves.
+    """
     mapping = {key: key for key in keys}
-    anonymous = [k for k in keys if k.startswith("anon:")]
-    for key in anonymous:
-        head = key.removeprefix("anon:")
-        if " " in head:
-            continue
-        fuller = [k for k in anonymous if k != key and k.endswith(" " + head)]
-        if len(fuller) == 1:
-            mapping[key] = fuller[0]
+    if grouping != "side":
+        return mapping
+    groups: dict[tuple[str, frozenset[str]], list[str]] = defaultdict(list)
+    for key in sorted(k for k in keys if k.startswith("anon:")):
+        description = key.removeprefix("anon:")
+        groups[(description.rpartition(" ")[2], _sides(description))].append(key)
+    for (head, sides), members in list(groups.items()):
+        sided = [g for (h, s), g in groups.items() if h == head and s]
+        if not sides and len(sided) == 1:
+            sided[0].extend(members)
+            members.clear()
+    for members in groups.values():
+        if members:
+            representative = max(members, key=lambda k: (len(_sides(k)), len(k), k))
+            mapping.update((member, representative) for member in members)
     return mapping
+
+
+def _sides(description: str) -> frozenset[str]:
+    return frozenset(SIDES.get(word, word) for word in description.split() if word in SIDES)
 
 
 def _span(record: Mention | Citation) -> Span:
