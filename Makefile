@@ -17,6 +17,8 @@ demo: $(STAMP)
 	$(BIN)/newstrace analyze examples/corpus -o out/brief.html -o out/brief.json -o out/brief.md
 
 test: $(STAMP)
+	scripts/ensure-postgres
+	scripts/ensure-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q

@@ -191,7 +191,7 @@ def test_unattributed_scare_quotes_are_dropped() -> None:
 
 
 def test_unattributed_long_quote_is_kept_without_speaker() -> None:
-    quote = only("Banners read “no more closures on our coast” all along the pier.")
+    quote = only("A banner with “no more closures on our coast” hung along the pier.")
     assert quote.speaker is None and quote.speaker_kind == "unknown"
 
 

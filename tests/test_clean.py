@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newstrace.clean import RULES, classify_lines, clean_article
+from newstrace.clean import (
+    RULES,
+    classify_lines,
+    clean_article,
+    clean_corpus,
+    learn_templates,
+)
+from newstrace.config import Settings
 from newstrace.model import Article
 
 ROME = Path(__file__).parents[1].parent / "shared" / "corpus" / "rome-2022"
@@ -73,6 +82,24 @@ BOILERPLATE = [
     ("copyright", "© 2026 Example Media Group"),
     ("copyright", "Copyright 2026 The Daily Example. All rights reserved."),
     ("syndication note", "This article originally appeared in The Harbour Gazette."),
+    ("separator", "* * *"),
+    ("share bar", "Click to share on X (Opens in new window)"),
+    ("promo", "Advertisement - Continue Reading Below"),
+    ("promo", "Most read"),
+    ("promo", "Follow Harbour Times on Mastodon for the latest news."),
+    ("comment form", "Sign in to comment"),
+    ("comment form", "Comments (0)"),
+    ("see-also insert", "You may also like"),
+    ("see-also insert", "Related Articles"),
+    ("tags", "Tags: ferry, Tessa Point, coastguard"),
+    ("tags", "Posted in Local News | Tagged ferry, harbour"),
+    ("byline", "Posted by Kim Lee on March 14, 2026"),
+    ("byline", "Reporting by Ilse Marten; Editing by Tomas Brandt"),
+    ("separator", "***"),
+    ("separator", "• • •"),
+    ("byline", "By Kim Lee"),
+    ("byline", "By Kim Lee and Ola Berg, Reuters"),
+    ("timestamp", "Update (19:20 ET)"),
     (
         "syndication note",
         "This story has been published from a wire agency feed without modifications to the text.",
@@ -103,6 +130,13 @@ NEWS = [
     "Comment",
     "Email",
     "Website",
+    "By Friday the convoy had reached the border",
+    "By then the talks had collapsed.",
+    "Follow the money, the prosecutor told the jury on Monday, and you will find the motive.",
+    "Most read newspapers lost subscribers last year, the survey found.",
+    "Tags on the crates showed they had been loaded in Kelby.",
+    "Posted in Kelby, the letter reached the ministry two weeks later.",
+    "See also: “We will not be ordered around by anyone,” the minister said in parliament",
     "See also the court's earlier ruling, which the minister cited twice in a speech that lasted "
     "more than an hour and drew loud protest from the opposition benches in parliament.",
 ]
@@ -216,6 +250,9 @@ def test_rules_table_has_known_reasons() -> None:
         "promo",
         "copyright",
         "syndication note",
+        "separator",
+        "byline",
+        "tags",
     }
 
 
@@ -283,7 +320,16 @@ def test_rome_comment_form_and_see_also_inserts_removed() -> None:
 def test_rome_aggregator_junk_removed() -> None:
     article = rome("004")
     counts = reason_counts(article)
-    assert counts == {"caption": 1, "url line": 2, "see-also insert": 1, "share bar": 1}
+    assert counts == {
+        "caption": 1,
+        "url line": 2,
+        "see-also insert": 1,
+        "share bar": 1,
+        "separator": 1,
+        "timestamp": 2,
+    }
+    assert article.updates == ("Update(1920ET)", "Update(1340ET)")
+    assert "Going into his Monday meeting" in article.text
     assert article.removed[-1].reason == "share bar"
     assert "http" not in article.text
     assert len([line for line in article.text.splitlines() if line.strip()]) >= 15
@@ -300,3 +346,108 @@ def test_rome_clean_copies_untouched(prefix: str) -> None:
     article = rome(prefix)
     assert article.removed == ()
     assert article.text == article.raw_text.strip()
+
+
+# --- sub-line cuts, metadata, templates -----------------------------------------------
+
+
+def test_update_stamp_starting_a_sentence_is_cut_and_kept_as_metadata() -> None:
+    line = (
+        "Update (19:20 ET): Going into the meeting, Sullivan told CNN there would be consequences."
+    )
+    article = clean_article(make(story_with(line)))
+    assert removed(article) == [("timestamp", "Update (19:20 ET):")]
+    assert "\nGoing into the meeting, Sullivan told CNN" in article.text
+    assert article.updates == ("Update (19:20 ET)",)
+
+
+def test_tracking_parameters_are_cut_from_urls_in_kept_lines() -> None:
+    line = "The full report is at https://port.example/r?id=7&utm_source=x&fbclid=y online."
+    article = clean_article(make(story_with(line)))
+    assert "https://port.example/r?id=7 online." in article.text
+    assert {reason for reason, _ in removed(article)} == {"tracking parameters"}
+    only = clean_article(make(story_with("Read https://port.example/r?utm_source=x today")))
+    assert "https://port.example/r today" in only.text
+
+
+def test_byline_fills_author_and_dateline_stays_in_text() -> None:
+    text = "By Kim Lee\n\nVESSMARK (NPA) — A crane collapsed on Friday, officials said.\n"
+    article = clean_article(make(text))
+    assert removed(article) == [("byline", "By Kim Lee")]
+    assert article.author == "Kim Lee"
+    assert article.dateline == "VESSMARK (NPA)"
+    assert article.text.startswith("VESSMARK (NPA) — A crane collapsed")
+    wire = clean_article(make("WASHINGTON, March 14 (Reuters) - Talks ended, aides said."))
+    assert wire.dateline == "WASHINGTON, March 14 (Reuters)"
+
+
+def test_lines_carrying_a_quote_are_never_removed() -> None:
+    line = "Photo: “We warned them in writing in February,” the union leader said"
+    assert classify_lines([line]) == [None]
+
+
+def test_keep_boilerplate_removes_nothing() -> None:
+    raw = story_with("Share this:", "Photo: AP")
+    article = clean_article(make(raw), settings=Settings(keep_boilerplate=True))
+    assert article.removed == () and article.text == raw
+
+
+def outlet_article(index: int, *lines: str) -> Article:
+    text = "\n\n".join((f"Story number {index} about the harbour.", *lines)) + "\n"
+    return Article(
+        id=f"a{index}", source_path=f"{index}.txt", raw_text=text, text=text, outlet="Harbour Times"
+    )
+
+
+def test_lines_recurring_across_an_outlet_are_template() -> None:
+    promo = "Harbour Times: your port, your paper"
+    quote = "“The crew did exactly what they were trained to do,” Vold said."
+    articles = [outlet_article(i, promo, quote, f"Fact {i}.") for i in range(4)]
+    articles.append(replace(outlet_article(9, promo), outlet="Other Paper"))
+    templates = learn_templates(articles)
+    assert templates.by_outlet == {"harbour times": frozenset({promo.casefold()})}
+    cleaned = clean_corpus(articles)
+    assert removed(cleaned[0]) == [("outlet template", promo)]
+    assert quote in cleaned[0].text
+    assert cleaned[-1].removed == ()
+
+
+def test_two_articles_sharing_lines_are_not_template() -> None:
+    articles = [outlet_article(i, "Background: the crane was built in 1998") for i in range(2)]
+    assert learn_templates(articles).by_outlet == {}
+
+
+def test_eval_clean_smoke() -> None:
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "eval_clean.py"
+    spec = importlib.util.spec_from_file_location("eval_clean", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["eval_clean"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    score = module.evaluate(module.LABELS / "examples.json")
+    assert score is not None and score.stale == 0
+    assert score.precision >= 0.95 and score.recall >= 0.95 and score.quotes_removed == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "cut"),
+    [
+        ("Updated 10.15am The minister resigned.", "Updated 10.15am"),
+        ("UPDATE 14:02 GMT - Talks resumed.", "UPDATE 14:02 GMT -"),
+        ("Update 2024 shows a rise in prices.", None),
+    ],
+)
+def test_update_stamp_cut_never_takes_a_word_of_the_sentence(line: str, cut: str | None) -> None:
+    article = clean_article(make(story_with(line)))
+    assert removed(article) == ([("timestamp", cut)] if cut else [])
+
+
+def test_link_list_under_a_header_is_removed_up_to_the_blank_line() -> None:
+    text = story_with("You may also like\nHarbour fees to rise in April\nNew pier opens at Kelby")
+    article = clean_article(make(text))
+    assert [reason for reason, _ in removed(article)] == ["see-also insert"]
+    assert "Kelby" not in article.text
+    kept = clean_article(make("Related\nThe ferry was refloated at high tide on Wednesday.\n"))
+    assert "refloated" in kept.text

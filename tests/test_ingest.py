@@ -1,5 +1,14 @@
+import io
+import json
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from newstrace.config import Settings
+from newstrace.errors import ConfigError
 from newstrace.ingest import content_id, headline, ingest, parse_text, split_front_matter
 
 FRONT = """---
@@ -81,3 +90,223 @@ def test_identical_files_get_distinct_ids(tmp_path: Path):
     first, second = ingest([tmp_path]).articles
     assert first.id != second.id
     assert second.id.startswith(first.id)
+
+
+# --- formats ------------------------------------------------------------------------
+
+DATA = Path(__file__).parent / "data" / "ingest"
+
+
+def by_source(result) -> dict[str, object]:
+    return {Path(a.source_path).name: a for a in result.articles}
+
+
+def test_html_page_gives_main_text_and_metadata():
+    (article,) = ingest([DATA / "harbour_page.html"]).articles
+    assert article.title == "Ferry runs aground off Tessa Point"
+    assert article.outlet == "Harbour Times"
+    assert article.author == "Kim Lee"
+    assert article.published == "2026-03-14"
+    assert article.url == "https://harbour.example/2026/03/14/ferry-aground"
+    assert article.language == "en"
+    assert "212 people on board" in article.raw_text
+    assert '"The crew did exactly what they were trained to do,"' in article.raw_text
+    for chrome in ("Weather", "Related stories", "Glad everyone", "Post Comment", "Privacy"):
+        assert chrome not in article.raw_text
+
+
+def test_html_without_main_text_is_skipped(tmp_path: Path):
+    page = tmp_path / "menu.html"
+    page.write_text("<html><head><title>T</title></head><body><script>x=1</script></body></html>")
+    truncated = tmp_path / "cut.htm"
+    truncated.write_text("<html><body><p>A ferry ran aground off Tessa Point on Tues")
+    result = ingest([page, truncated])
+    assert [s.source for s in result.skipped] == [str(page)]
+    assert "no main text" in result.skipped[0].reason
+    assert [a.raw_text for a in result.articles] == ["A ferry ran aground off Tessa Point on Tues"]
+
+
+def test_feed_gives_one_article_per_entry():
+    result = ingest([DATA / "harbour_feed.xml", DATA / "empty_feed.rss"])
+    first, second = result.articles
+    assert first.source_path.endswith("harbour_feed.xml#1")
+    assert first.title == "Ferry runs aground off Tessa Point"
+    assert first.outlet == "Harbour Times" and first.author == "Kim Lee"
+    assert first.published == "2026-03-14T09:00:00+00:00"
+    assert first.url == "https://harbour.example/2026/03/14/ferry-aground"
+    assert "<p>" not in first.raw_text and "\n\n" in first.raw_text
+    assert second.raw_text.startswith("Mooring fees")
+    [skip] = result.skipped
+    assert skip.source.endswith("empty_feed.rss") and skip.reason == "feed has no entries"
+
+
+def test_jsonl_maps_common_fields_and_skips_bad_lines_by_number():
+    result = ingest([DATA / "crawl.jsonl"])
+    articles = {a.source_path.rsplit(":", 1)[1]: a for a in result.articles}
+    assert sorted(articles) == ["1", "2", "7"]
+    assert articles["1"].title == "Ferry runs aground off Tessa Point"
+    assert articles["1"].url == "https://harbour.example/a"
+    assert articles["1"].published == "2026-03-14T09:00:00"
+    assert articles["1"].outlet == "harbour.example"
+    assert articles["2"].outlet == "Financial Times"
+    assert articles["2"].language == "de"
+    assert articles["7"].raw_text.startswith("Mooring fees") and "<p>" not in articles["7"].raw_text
+    skipped = {s.source.rsplit(":", 1)[1]: s.reason for s in result.skipped}
+    assert sorted(skipped) == ["3", "4", "5"]
+    assert skipped["3"].startswith("invalid JSON")
+    assert "not an object" in skipped["4"]
+    assert skipped["5"].startswith("no text")
+
+
+def test_json_array_with_chosen_fields(tmp_path: Path):
+    dump = tmp_path / "dump.json"
+    records = [
+        {"body_html": "Ferry aground, coastguard says.", "hl": "Ferry", "when": "2026-03-14"}
+    ]
+    dump.write_text(json.dumps({"items": records}), encoding="utf-8")
+    settings = Settings(text_field="body_html", title_field="hl", date_field="when")
+    (article,) = ingest([dump], settings=settings).articles
+    assert (article.title, article.published) == ("Ferry", "2026-03-14")
+    assert article.source_path == f"{dump}#1"
+
+
+def test_stdin_is_sniffed(tmp_path: Path):
+    data = (DATA / "harbour_feed.xml").read_bytes()
+    result = ingest(["-"], stdin=io.BytesIO(data))
+    assert [a.source_path for a in result.articles] == ["<stdin>#1", "<stdin>#2"]
+    text = ingest(["-"], stdin=io.BytesIO(b"Headline\nA sentence of news.")).articles
+    assert text[0].title == "Headline"
+
+
+def test_globs_expand_sorted_and_report_no_match(tmp_path: Path):
+    for name in ("b.txt", "a.txt", "c.md"):
+        (tmp_path / name).write_text(f"{name}\nBody of {name}.", encoding="utf-8")
+    result = ingest([str(tmp_path / "*.txt"), str(tmp_path / "*.html")])
+    assert [Path(a.source_path).name for a in result.articles] == ["a.txt", "b.txt"]
+    assert [s.reason for s in result.skipped] == ["no file matches"]
+
+
+def test_section_suffix_goes_to_metadata():
+    article = parse_text("Talks end without a deal | China\nBody.", source_path="x.txt")
+    assert (article.title, article.section) == ("Talks end without a deal", "China")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Кран рухнул в порту в пятницу, заявили чиновники порта.", "cp1251"),
+        ("Le café était fermé à cause de la grève générale, a déclaré le maire.", "latin-1"),
+        ("Der Kran ist am Freitag eingestürzt, sagten Beamte über die Größe.", "cp1252"),
+        ("A ferry ran aground, the coastguard said.", "utf-16"),
+    ],
+)
+def test_encodings_are_detected(tmp_path: Path, text: str, encoding: str):
+    path = tmp_path / "story.txt"
+    path.write_bytes(f"Headline\n{text}".encode(encoding))
+    (article,) = ingest([path]).articles
+    assert text in article.raw_text
+
+
+def test_non_english_is_carried_with_its_language(tmp_path: Path):
+    path = tmp_path / "fr.txt"
+    path.write_text("Grève au port\nLes dockers ont voté la grève vendredi soir.", encoding="utf-8")
+    (article,) = ingest([path]).articles
+    assert article.language == "fr"
+
+
+def test_outlet_aliases_from_a_user_file(tmp_path: Path):
+    aliases = tmp_path / "outlets.toml"
+    aliases.write_text('[outlets]\n"Harbour Times" = ["HT", "harbour.example"]\n')
+    story = tmp_path / "s.txt"
+    story.write_text("---\nurl: https://www.harbour.example/x?fbclid=1&id=2\n---\nH\nBody.\n")
+    aliased = tmp_path / "t.txt"
+    aliased.write_text("---\noutlet: HT\n---\nH\nOther body.\n")
+    settings = Settings(outlet_aliases=str(aliases))
+    first, second = ingest([story, aliased], settings=settings).articles
+    assert first.outlet == second.outlet == "Harbour Times"
+    assert first.url == "https://www.harbour.example/x?id=2"
+
+
+def test_bad_alias_file_is_a_config_error(tmp_path: Path):
+    aliases = tmp_path / "outlets.toml"
+    aliases.write_text("[outlets]\nFT = 'not a list'\n")
+    with pytest.raises(ConfigError):
+        ingest([], settings=Settings(outlet_aliases=str(aliases)))
+
+
+def test_size_limits_are_configurable(tmp_path: Path):
+    big = tmp_path / "big.txt"
+    big.write_text("Headline\n" + "word " * 400, encoding="utf-8")
+    result = ingest([big], settings=Settings(max_file_bytes=1_000))
+    assert result.skipped[0].reason.startswith("file too large")
+    records = tmp_path / "many.jsonl"
+    records.write_text("".join(json.dumps({"text": f"Story {i}."}) + "\n" for i in range(5)))
+    result = ingest([records], settings=Settings(max_records_per_file=3))
+    assert len(result.articles) == 3 and "more than 3 records" in result.skipped[0].reason
+
+
+def test_published_dates_are_normalised():
+    from newstrace._meta import Enricher
+
+    published = Enricher(Settings()).published
+    assert published("2026-03-14T09:12:00Z") == "2026-03-14T09:12:00Z"
+    assert published("Sat, 14 Mar 2026 09:00:00 GMT") == "2026-03-14T09:00:00+00:00"
+    assert published("March 14, 2026") == "2026-03-14T00:00:00"
+    assert published("not a date") == "not a date"
+
+
+def ingest_and_clean_only(paths, *, settings, progress=None):
+    """The pipeline cut to the stages this module owns, to keep CLI tests fast."""
+    from newstrace.clean import clean_corpus
+    from newstrace.model import Brief
+
+    result = ingest(paths, settings=settings)
+    articles = clean_corpus(result.articles, settings=settings)
+    return Brief(articles=tuple(articles), skipped=result.skipped)
+
+
+def test_cli_reads_stdin_jsonl_with_field_options_and_keeps_boilerplate(monkeypatch):
+    from typer.testing import CliRunner
+
+    from newstrace import cli
+
+    monkeypatch.setattr(cli, "run_analysis", ingest_and_clean_only)
+    app = cli.app
+
+    lines = [
+        {"body": "Ferry aground off Tessa Point.\n\nShare this:\n", "hl": "Ferry aground"},
+        {"body": "Mooring fees rise in April, the council said.", "hl": "Fees rise"},
+        "not json",
+    ]
+    stdin = "\n".join(json.dumps(x) if isinstance(x, dict) else x for x in lines) + "\n"
+    arguments = ["analyze", "-", "--text-field", "body", "--title-field", "hl", "-f", "json", "-q"]
+    result = CliRunner().invoke(app, [*arguments, "--keep-boilerplate"], input=stdin)
+    assert result.exit_code == 1, result.output
+    brief = json.loads(result.stdout)
+    assert [a["title"] for a in brief["articles"]] == ["Ferry aground", "Fees rise"]
+    assert "Share this:" in brief["articles"][0]["text"]
+    assert brief["skipped"][0]["source"] == "<stdin>:3"
+    assert "<stdin>:3: invalid JSON" in result.stderr
+
+
+settings_for_hypothesis = hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@settings_for_hypothesis
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+        st.sampled_from([b"<rss><channel><item>", b'{"text": ', b"[{}]", b"<html><p>x"]),
+    ),
+    name=st.sampled_from(["a.txt", "a.html", "a.xml", "a.json", "a.jsonl", "a"]),
+)
+def test_any_bytes_are_read_or_skipped_never_raise(tmp_path_factory, data: bytes, name: str):
+    path = tmp_path_factory.mktemp("fuzz") / name
+    path.write_bytes(data)
+    result = ingest([path])
+    assert len(result.articles) + len(result.skipped) >= 1
+    for article in result.articles:
+        assert article.raw_text.strip()

@@ -80,8 +80,8 @@ def test_direct_quotes_and_named_speakers_are_found(example_brief, truth):
         found += bool(matches)
         surname = expected["speaker"].split()[-1].lower()
         speakers += any(q.speaker and surname in q.speaker.lower() for q in matches)
-    assert found / len(direct) >= 0.9
-    assert speakers / len(direct) >= 0.75
+    assert found / len(direct) >= 0.95
+    assert speakers / len(direct) >= 0.9
 
 
 def test_outlet_citations_are_found(example_brief, truth):

@@ -26,8 +26,8 @@ from newstrace.model import (
     Story,
 )
 from newstrace.report import render_html, render_markdown
-from newstrace.report.html import Mark, highlight
 from newstrace.report._view import copy_families, md_text, verdict
+from newstrace.report.html import Mark, highlight
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 
@@ -174,6 +174,11 @@ def _offsets(article: Article, needle: str) -> dict[str, int]:
 
 @pytest.fixture
 def brief() -> Brief:
+    return make_brief()
+
+
+def make_brief() -> Brief:
+    """Four articles (wire, verbatim copy, spun copy, hostile text) with every record kind."""
     a, b, c, d = _articles()
     quote = '"There will be consequences,"'
     return Brief(
@@ -222,12 +227,15 @@ def brief() -> Brief:
     )
 
 
-VERDICT = "4 articles · 4 outlets · 2 copy families · 2 claims · 2 disputed claims"
+VERDICT = (
+    "4 articles · 4 outlets · 2 copy families · 2 independent origins · "
+    "2 claims · 2 disputed claims"
+)
 
 
 def test_verdict_counts(brief: Brief) -> None:
     summary = verdict(brief)
-    assert (summary.articles, summary.outlets, summary.families) == (4, 4, 2)
+    assert (summary.articles, summary.outlets, summary.families, summary.origins) == (4, 4, 2, 2)
     assert (summary.claims, summary.disputed, summary.flags, summary.skipped) == (2, 2, 1, 1)
     assert VERDICT in render_markdown(brief)
     html = render_html(brief)
@@ -347,10 +355,133 @@ def test_shared_upstream_edges(brief: Brief) -> None:
     )
     shared = Brief(articles=(a, b), reuse=(edge,))
     assert "A ↔ B shared upstream 0.90" in render_markdown(shared)
-    assert "shared upstream 0.90" in render_html(shared)
+    html = render_html(shared)
+    assert "unseen upstream" in html  # the graph draws the upstream both copies share
+    assert re.search(r"shared upstream</span> <span class=\"num\">0.90", html)
 
 
 def test_write_example_page(brief: Brief, tmp_path: Path) -> None:
     page = tmp_path / "brief.html"
     page.write_text(render_html(brief), encoding="utf-8")
     assert page.stat().st_size > 5000
+
+
+def _big_brief(n: int) -> Brief:
+    """``n`` articles: one wire copied 60 times, chains of three, shared upstreams, singles."""
+    text = 'The port reopened on Monday, officials said. "It is safe," a spokesman said.'
+    articles = [
+        _article(
+            f"x{i:04d}",
+            text,
+            title=f"Port reopens {i}",
+            outlet=f"Outlet {i}",
+            published=f"2026-03-{10 + i % 9:02d}T{i % 24:02d}:00:00Z",
+        )
+        for i in range(n)
+    ]
+    ids = [a.id for a in articles]
+    kinds = ("verbatim", "abridged", "spun", "rewritten")
+    links = [(ids[0], ids[i], kinds[i % 4]) for i in range(1, 61)]
+    links += [(ids[i], ids[i + 1], "verbatim") for i in range(61, 100, 3)]
+    links += [(ids[i], ids[i + 1], "shared_upstream") for i in range(100, 120, 2)]
+    reuse = tuple(
+        Reuse(source_id=s, target_id=t, kind=k, score=0.9, direction_confidence=0.8)  # type: ignore[arg-type]
+        for s, t, k in links
+    )
+    story = Story(id="s-big", title="Port reopens", article_ids=tuple(ids))
+    return Brief(articles=tuple(articles), reuse=reuse, stories=(story,))
+
+
+def test_graph_of_200_articles_fits_the_page_and_renders_fast() -> None:
+    import time
+
+    from newstrace.report._graph_layout import MAX_WIDTH
+
+    big = _big_brief(200)
+    started = time.perf_counter()
+    html = render_html(big)
+    assert time.perf_counter() - started < 5
+    width = float(re.search(r'<svg class="graph" viewBox="0 0 ([\d.]+)', html).group(1))
+    assert width <= MAX_WIDTH + 40
+    assert html.count('class="gb n-article"') == 61 + 26 + 20  # every linked article
+    assert html.count('class="gb n-single"') == 93
+    assert html.count('class="gb n-upstream"') == 10
+
+
+def test_graph_boxes_do_not_overlap(brief: Brief) -> None:
+    from newstrace.report._graph_layout import Edge, Node, layout
+
+    nodes = [Node(f"n{i}", "article", f"N{i}") for i in range(40)]
+    edges = [Edge("n0", f"n{i}", "verbatim") for i in range(1, 40)]
+    drawn = layout([("family", nodes, edges)], [Node("s", "single", "S")])
+    boxes = [(p.x, p.y, p.x + p.w, p.y + p.h) for p in drawn.nodes]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+    assert all(p.x + p.w <= drawn.width and p.y + p.h <= drawn.height for p in drawn.nodes)
+
+
+def test_story_pages_split_records_and_link_back(brief: Brief, tmp_path: Path) -> None:
+    from newstrace.report.index import story_briefs, write_story_pages
+
+    a, b, c, d = brief.articles
+    two = replace(
+        brief,
+        stories=(
+            Story(id="s/one", title="Talks", article_ids=(a.id, b.id, c.id)),
+            Story(id="s2", title=HOSTILE_TITLE, article_ids=(d.id,)),
+        ),
+        claims=(
+            replace(brief.claims[0], story_id="s/one"),
+            replace(brief.claims[1], story_id="s2"),
+        ),
+    )
+    parts = dict((s.id, p) for s, p in story_briefs(two))
+    assert [x.id for x in parts["s/one"].articles] == [a.id, b.id, c.id]
+    assert len(parts["s/one"].reuse) == 2 and not parts["s2"].reuse
+    assert [x.id for x in parts["s2"].claims] == ["claim-2"]
+    assert [q.article_id for q in parts["s2"].quotes] == [d.id]
+    written = {p.name for p in write_story_pages(two, tmp_path)}
+    assert {
+        "index.html",
+        "brief.json",
+        "story-s_one.html",
+        "story-s2.md",
+        "story-s2.json",
+    } <= written
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'href="story-s_one.html"' in index and "<script" not in index
+    assert 'href="index.html"' in (tmp_path / "story-s2.html").read_text(encoding="utf-8")
+
+
+def test_chain_steps_link_the_articles_they_name(brief: Brief) -> None:
+    a = brief.articles[0]
+    named = f"{a.outlet} (wire.html)"
+    chain = Chain(article_id="art-b", steps=(f"verbatim copy of {named}",), origin="x")
+    odd = replace(brief, claims=(replace(brief.claims[0], chains=(chain,)), brief.claims[1]))
+    html = render_html(odd)
+    assert '<a class="aref" href="#article-art-a">A</a>' in html
+
+
+def test_identical_quotes_are_listed_once_with_every_article(brief: Brief) -> None:
+    quote = brief.quotes[0]
+    b = brief.articles[1]
+    copy = replace(quote, id="q-copy", article_id=b.id)
+    html = render_html(replace(brief, quotes=(quote, copy, brief.quotes[1])))
+    assert "2 quotes · 1 distinct" in html
+
+
+def test_markdown_lists_origins_and_counts_flags(brief: Brief) -> None:
+    md = render_markdown(brief)
+    assert "- **a senior US official** (speaker): 1 claim, carried by A, B, C" in md
+    assert "- **C**: 1 altered quote" in md
+
+
+def test_cli_output_folder_gets_one_brief_per_story(brief: Brief, tmp_path: Path) -> None:
+    from newstrace.cli import _targets, _write
+
+    site = tmp_path / "site"
+    [(path, fmt)] = _targets([site], None)
+    assert fmt == "dir"
+    _write(brief, fmt, path)
+    assert (site / "index.html").is_file() and (site / "story-story-1.html").is_file()

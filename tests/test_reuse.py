@@ -107,3 +107,187 @@ def test_reuse_is_symmetric_in_what_it_finds():
     backward = run(articles(spun=SPUN, wire=WIRE))
     assert len(forward) == len(backward) == 1
     assert forward[0].score == backward[0].score
+
+
+# --- rewrites, direction evidence, shared upstream ---------------------------------------
+
+REWRITE = """Dock crane came down after rust warnings, union says
+A crane at the northern dock fell on Monday and four people working there were hurt,
+the Harbour Wire reported.
+Officials told the Harbour Wire that nobody had checked the crane for over twelve months.
+The city council is due to hold talks with the port's managers on Thursday about a review of safety.
+A team of national safety board engineers got to the dock on Monday night.
+"""
+
+SAME_STORY = """Families wait for news at the hospital
+Relatives of the injured gathered at the city hospital on Monday night as doctors worked.
+“We warned them about the rust on the boom many times,” said union leader Mara Quist.
+A nurse said two of the patients were expected to go home within a few days.
+The hospital asked the public to donate blood at its clinic on Tuesday morning.
+"""
+
+
+class BagOfWords:
+    """A tiny deterministic stand-in for MiniLM: hashed content words, L2-normalised."""
+
+    dimension = 64
+
+    def embed(self, texts):
+        import numpy as np
+
+        from newstrace._text import content_words
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in content_words(text):
+                out[row, sum(map(ord, word)) % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+
+def run_with(items, embedder, **settings):
+    sentences = {a.id: segment(a) for a in items}
+    return find_reuse(items, sentences, settings=Settings(**settings), embedder=embedder)
+
+
+def test_a_rewrite_naming_its_source_is_rewritten_with_paraphrase_evidence():
+    from newstrace.embed import MiniLMEmbedder
+
+    wire = make_article(WIRE, article_id="wire", outlet="Harbour Wire")
+    rewrite = make_article(REWRITE, article_id="rewrite", outlet="Dock Daily")
+    (link,) = run_with([rewrite, wire], MiniLMEmbedder())
+    assert (link.source_id, link.target_id, link.kind) == ("wire", "rewrite", "rewritten")
+    assert "cites its outlet (Harbour Wire)" in link.direction_evidence
+    assert len(link.paraphrases) >= 2
+    texts = {"wire": WIRE, "rewrite": REWRITE}
+    for pair in link.paraphrases:
+        for span in (pair.source, pair.target):
+            assert texts[span.article_id][span.start : span.end] == span.text
+
+
+def test_a_same_story_report_sharing_only_a_quote_is_not_linked():
+    from newstrace.embed import MiniLMEmbedder
+
+    items = [make_article(WIRE, article_id="wire"), make_article(SAME_STORY, article_id="local")]
+    assert run_with(items, MiniLMEmbedder()) == ()
+
+
+def test_the_embedder_is_not_built_when_no_pair_needs_it(monkeypatch):
+    import newstrace.reuse as reuse
+
+    def refuse():
+        raise AssertionError("MiniLM should not be loaded")
+
+    monkeypatch.setattr(reuse, "MiniLMEmbedder", refuse)
+    assert run(articles(wire=WIRE, other=OTHER)) == ()
+
+
+def test_a_credit_line_decides_direction():
+    credited = WIRE.replace(
+        "The dock will stay",
+        "This story was first published by the Harbour Wire. The dock will stay",
+    )
+    items = [
+        make_article(credited, article_id="copy", outlet="Dock Daily"),
+        make_article(WIRE, article_id="wire", outlet="Harbour Wire"),
+    ]
+    (link,) = run_with(items, BagOfWords())
+    assert (link.source_id, link.target_id) == ("wire", "copy")
+    assert link.direction_confidence >= 0.95
+    assert link.direction_evidence.startswith("credit")
+
+
+def test_without_evidence_the_direction_is_undecided_and_says_so():
+    (link,) = run(articles(first=WIRE, second=WIRE + "\n"))
+    assert link.direction_confidence <= 0.5
+    assert link.direction_evidence.startswith("undecided")
+
+
+def test_a_damaged_copy_derives_from_the_clean_one_without_dates():
+    clean = WIRE + "The officials said the review would take a month, two officials said.\n"
+    damaged = clean.replace("two officials said on Monday", "two managers said on Monday")
+    (link,) = run(articles(damaged=damaged, clean=clean))
+    assert (link.source_id, link.target_id) == ("clean", "damaged")
+    assert link.direction_evidence.startswith("degradation")
+    assert "managers" in link.direction_evidence
+
+
+def test_damaged_copy_with_material_the_clean_one_lacks_is_a_shared_upstream():
+    extra = "\n".join(
+        f"Paragraph {i} adds what the union said about ladders number {i} at the dock."
+        for i in range(6)
+    )
+    clean = WIRE + "The officials said the review would take a month, two officials said.\n"
+    damaged = clean.replace("two officials said on Monday", "two managers said on Monday")
+    damaged = damaged.replace("The dock will stay closed", "Dock stays shut") + extra
+    abridged = "\n".join(clean.splitlines()[:4] + clean.splitlines()[-1:]) + "\n"
+    (link,) = run(articles(damaged=damaged, abridged=abridged))
+    assert link.kind == "shared_upstream"
+    assert link.direction_confidence == 0.0
+    assert link.direction_evidence.startswith("shared upstream")
+
+
+def test_rome_republications_share_an_upstream_and_nothing_else_links(rome_brief):
+    from pathlib import Path
+
+    names = {a.id: Path(a.source_path).name[:3] for a in rome_brief.articles}
+    links = [(names[r.source_id], names[r.target_id], r) for r in rome_brief.reuse]
+    assert [{a, b} for a, b, _ in links] == [{"000", "001"}]
+    link = links[0][2]
+    assert link.kind == "shared_upstream"
+    assert link.direction_confidence == 0.0
+    assert "manager" in link.direction_evidence
+
+
+# --- candidates at scale ---------------------------------------------------------------
+
+
+def test_shingle_hashes_are_deterministic_and_sampled_consistently():
+    from newstrace._signatures import ShingleHasher
+
+    first = ShingleHasher(size=4, sample=1, seed=3).text_shingles(WIRE)
+    again = ShingleHasher(size=4, sample=1, seed=3).text_shingles(WIRE)
+    other_seed = ShingleHasher(size=4, sample=1, seed=4).text_shingles(WIRE)
+    sampled = ShingleHasher(size=4, sample=4, seed=3).text_shingles(WIRE)
+    assert (first == again).all() and not set(first) & set(other_seed)
+    assert set(sampled) <= set(first) and 0 < len(sampled) < len(first)
+    from newstrace._text import shingles, words
+
+    assert len(first) == len(shingles(words(WIRE), 4))
+
+
+def test_candidate_pairs_use_containment_and_ignore_common_phrases():
+    import numpy as np
+
+    from newstrace._signatures import candidate_pairs
+
+    common = np.arange(1, 4, dtype=np.uint64)
+    signatures = [
+        np.arange(100, 200, dtype=np.uint64),  # long article
+        np.arange(100, 110, dtype=np.uint64),  # reuses a tenth of it: all of itself
+        np.arange(500, 600, dtype=np.uint64),  # unrelated
+        *[np.concatenate([common, np.arange(1000 + 10 * i, 1005 + 10 * i)]) for i in range(4)],
+    ]
+    rows = candidate_pairs(signatures, min_shared=2, min_containment=0.5, max_posting=3)
+    assert rows[:, :2].tolist() == [[0, 1]]
+    assert rows[0, 2] == 10
+
+
+def test_synthetic_corpus_smoke_candidates_find_the_planted_copies():
+    import sys
+    import time
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import synthetic
+
+    started = time.perf_counter()
+    corpus = synthetic.generate(200, seed=0)
+    again = synthetic.generate(200, seed=0)
+    assert [a.text for a in corpus.articles] == [a.text for a in again.articles]
+    items = [make_article(a.text, article_id=a.id) for a in corpus.articles]
+    found = candidate_pairs(items, settings=Settings())
+    surface = [frozenset((s, t)) for s, t, kind in corpus.relations if kind != "rewritten"]
+    found_sets = {frozenset(pair) for pair in found}
+    assert sum(pair in found_sets for pair in surface) / len(surface) >= 0.98
+    assert time.perf_counter() - started < 5

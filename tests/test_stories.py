@@ -1,4 +1,22 @@
-from newstrace.stories import group_stories, story_id
+"""Tests for story clustering (``newstrace.stories``).
+
+Unit tests inject a fake embedder and entity extractor; one test runs the
+real MiniLM embedder on a handful of texts.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from newstrace.config import Settings
+from newstrace.embed import Embedder
+from newstrace.model import Reuse
+from newstrace.stories import EntityExtractor, StoryIndex, group_stories, story_id
 
 from .conftest import make_article
 from .test_reuse import OTHER, SPUN, WIRE
@@ -7,26 +25,180 @@ BUDGET_FOLLOWUP = """Teachers welcome council budget
 Teachers' unions welcomed the budget the city council approved for schools and parks.
 The plan adds two hundred teachers over three years, the mayor said after the council vote.
 """
+FLOOD = """River floods old town
+The river burst its banks overnight and flooded the old town, forcing two hundred people out.
+Firefighters pumped water from cellars while the mayor asked residents to stay away.
+"""
+PLAIN = Settings(story_embeddings=False, story_entities=False)
+
+
+class FakeEmbedder(Embedder):
+    """Hashed bag of lower-cased long words: deterministic, instant."""
+
+    dimension = 64
+
+    def embed(self, texts):
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in zip(rows, texts, strict=True):
+            for word in re.findall(r"\w{5,}", text.lower()):
+                row[zlib.crc32(word.encode()) % self.dimension] += 1.0
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.maximum(norms, 1e-12)
+
+
+class FakeEntities(EntityExtractor):
+    """Capitalised words that do not start a line."""
+
+    def extract(self, texts):
+        return [tuple(re.findall(r"(?<=[a-z,] )[A-Z][a-z]+", text)) for text in texts]
+
+
+def dated(text: str, article_id: str, hour: int, day: int = 2, **metadata):
+    published = f"2026-03-{day:02d}T{hour:02d}:00:00Z"
+    return make_article(text, article_id=article_id, published=published, **metadata)
+
+
+def corpus():
+    return [
+        dated(WIRE, "wire", 9, outlet="Wire"),
+        dated(OTHER, "budget", 10, outlet="Gazette"),
+        dated(SPUN, "spun", 11, title="Crane drops", outlet="Spinner"),
+        dated(BUDGET_FOLLOWUP, "teachers", 12, outlet="Herald"),
+        dated(FLOOD, "flood", 13, outlet="Herald"),
+    ]
+
+
+def partition(stories):
+    return sorted(tuple(sorted(s.article_ids)) for s in stories)
 
 
 def test_articles_about_one_event_form_one_story_and_others_another():
-    items = [
-        make_article(WIRE, article_id="wire"),
-        make_article(OTHER, article_id="budget"),
-        make_article(SPUN, article_id="spun", title="Crane drops"),
-        make_article(BUDGET_FOLLOWUP, article_id="teachers"),
-    ]
-    stories = group_stories(items)
-    assert sorted(s.article_ids for s in stories) == [("budget", "teachers"), ("wire", "spun")]
-    assert sum(len(s.article_ids) for s in stories) == len(items)
+    stories = group_stories(corpus()[:4], settings=PLAIN)
+    assert partition(stories) == [("budget", "teachers"), ("spun", "wire")]
+
+
+@pytest.mark.parametrize("models", [{}, {"embedder": FakeEmbedder(), "entities": FakeEntities()}])
+def test_each_event_is_one_story_with_every_representation(models):
+    stories = group_stories(corpus(), settings=PLAIN, **models)
+    assert partition(stories) == [("budget", "teachers"), ("flood",), ("spun", "wire")]
 
 
 def test_story_ids_do_not_depend_on_order():
     assert story_id(["b", "a"]) == story_id(["a", "b"])
-    forward = group_stories(
-        [make_article(WIRE, article_id="x"), make_article(SPUN, article_id="y")]
-    )
-    backward = group_stories(
-        [make_article(SPUN, article_id="y"), make_article(WIRE, article_id="x")]
-    )
+    forward = group_stories(corpus(), settings=PLAIN)
+    backward = group_stories(corpus()[::-1], settings=PLAIN)
     assert {s.id for s in forward} == {s.id for s in backward}
+
+
+def test_reuse_families_always_fall_in_one_story():
+    link = Reuse(
+        source_id="budget", target_id="flood", kind="partial", score=0.2, direction_confidence=0.5
+    )
+    stories = group_stories(corpus(), [link], settings=PLAIN)
+    assert ("budget", "flood", "teachers") in partition(stories)
+
+
+def test_reuse_link_added_later_merges_two_stories():
+    index = StoryIndex(settings=PLAIN)
+    index.add(corpus())
+    link = Reuse(
+        source_id="wire", target_id="flood", kind="partial", score=0.2, direction_confidence=0.5
+    )
+    changes = index.add([], [link])
+    (merged,) = changes
+    assert merged.kind == "merged" and len(merged.previous_ids) == 2
+    assert set(index.story_of("wire").article_ids) == {"wire", "spun", "flood"}
+
+
+def test_incremental_adds_match_the_batch_run():
+    items = corpus()
+    batch = group_stories(items, settings=PLAIN)
+    index = StoryIndex(settings=PLAIN)
+    first = index.add(items[:2])
+    assert [c.kind for c in first] == ["new", "new"]
+    later = index.add(items[2:])
+    assert {c.kind for c in later} == {"new", "grown"}
+    index.consolidate()
+    assert partition(index.stories()) == partition(batch)
+
+
+def test_same_order_gives_the_same_stories():
+    runs = []
+    for _ in range(2):
+        index = StoryIndex(settings=PLAIN, embedder=FakeEmbedder(), entities=FakeEntities())
+        index.add(corpus())
+        runs.append(index.stories())
+    assert runs[0] == runs[1]
+
+
+def test_an_old_story_outside_the_window_is_not_joined():
+    settings = replace(PLAIN, story_window_hours=24.0)
+    index = StoryIndex(settings=settings)
+    index.add([dated(WIRE, "wire", 9, day=1)])
+    index.add([dated(FLOOD, "flood", 9, day=5), dated(SPUN, "spun", 10, day=5)])
+    assert ("spun",) in partition(index.stories())
+    index = StoryIndex(settings=PLAIN)
+    index.add([dated(WIRE, "wire", 9, day=1), dated(SPUN, "spun", 10, day=2)])
+    assert partition(index.stories()) == [("spun", "wire")]
+
+
+def test_story_metadata():
+    stories = group_stories(corpus(), settings=PLAIN, entities=FakeEntities())
+    crane = next(s for s in stories if "wire" in s.article_ids)
+    assert crane.title in {"Crane falls at northern dock", "Crane drops"}
+    assert crane.first_seen == "2026-03-02T09:00:00Z"
+    assert crane.last_seen == "2026-03-02T11:00:00Z"
+    assert crane.outlet_count == 2
+    assert crane.timeline == (("2026-03-02T09:00:00Z", "wire"), ("2026-03-02T11:00:00Z", "spun"))
+    assert "Quist" in crane.key_entities
+
+
+def test_undated_articles_are_placed_and_listed_last():
+    items = [make_article(WIRE, article_id="w"), dated(SPUN, "s", 9)]
+    (story,) = group_stories(items, settings=PLAIN)
+    assert story.timeline == (("2026-03-02T09:00:00Z", "s"), ("", "w"))
+    assert story.first_seen == story.last_seen == "2026-03-02T09:00:00Z"
+
+
+def test_pair_similarity_ranks_same_event_above_other_event():
+    index = StoryIndex(settings=PLAIN, embedder=FakeEmbedder())
+    items = corpus()
+    wire, spun, other = index.featurizer.vectors([items[0], items[2], items[1]])
+    assert index.similarity(wire, spun) > index.similarity(wire, other)
+
+
+def test_real_embedder_groups_a_handful_of_headlines():
+    from newstrace.stories import default_embedder
+
+    headlines = [
+        "Fed official says weak data caused by weather, should not slow taper",
+        "Fed's Plosser sees high bar for change in pace of tapering",
+        "Apple unveils new iPhone with larger screen",
+        "New iPhone from Apple has a bigger display",
+    ]
+    items = [
+        dated(text + "\n" + text, f"h{i}", 9 + i, title=text) for i, text in enumerate(headlines)
+    ]
+    settings = replace(PLAIN, story_embeddings=True, story_join_threshold=0.25)
+    stories = group_stories(items, settings=settings, embedder=default_embedder())
+    assert partition(stories) == [("h0", "h1"), ("h2", "h3")]
+
+
+def test_cli_lists_the_stories_found(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from newstrace.cli import app
+
+    for name, text in [("wire", WIRE), ("spun", SPUN), ("budget", OTHER)]:
+        (tmp_path / f"{name}.txt").write_text(
+            f"---\noutlet: {name}\npublished: 2026-03-02T09:00:00Z\n---\n{text}", encoding="utf-8"
+        )
+    config = tmp_path / "settings.toml"
+    config.write_text("[newstrace]\nstory_embeddings = false\nstory_entities = false\n")
+    result = CliRunner().invoke(app, ["stories", str(tmp_path), "--json", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(len(r["articles"]) for r in rows) == [1, 2]
+    assert rows[0]["outlet_count"] == 2 and rows[0]["first_seen"] == "2026-03-02T09:00:00Z"

@@ -14,21 +14,52 @@ A *weak* rule ("Email", "Comment", "Facebook" alone) only fires next to
 other boilerplate of the same kind, so a lone word in the story survives.
 Blank lines left doubled by a removal are dropped, as are leading blank lines
 and trailing whitespace; they hold no text, so they are not listed.
+
+A line that carries a quotation ("…" of ten characters or more) is never
+removed: losing a quote is worse than keeping junk. Two removals are smaller
+than a line: an update stamp that starts a sentence ("Update(1920ET)Going
+into …") is cut and the sentence kept, and tracking parameters (``utm_*``,
+``fbclid`` …) are cut from URLs inside kept lines.
+
+Metadata found on the way: update stamps go to ``Article.updates``; a byline
+line ("By Kim Lee") is removed and fills ``Article.author`` when empty; a
+dateline ("VESSMARK (NPA) —", "WASHINGTON, March 14 (Reuters) -") fills
+``Article.dateline`` and stays in the text, since the sentence it starts
+carries the news.
+
+Per-corpus boilerplate: ``learn_templates`` finds lines that recur across
+many articles of one outlet (``Settings.template_min_articles`` and
+``template_min_share``); ``clean_article(..., templates=...)`` removes them
+as "outlet template". ``clean_corpus`` does both. With
+``Settings.keep_boilerplate`` nothing is removed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from ._cuts import UPDATE_STAMP, Cut, line_cuts
+from ._templates import Templates, carries_quote, learn_templates, template_key
 from .config import Settings
 from .model import Article, RemovedSpan
 
-MAX_BOILERPLATE_CHARS = 150
+MAX_BOILERPLATE_CHARS = 150  # the same bound as ``_templates.MAX_TEMPLATE_CHARS``
 FRONT_MATTER = "front matter"
+TEMPLATE = "outlet template"
 
 Matcher = re.Pattern[str] | Callable[[str], bool]
+
+__all__ = [
+    "RULES",
+    "Rule",
+    "Templates",
+    "classify_lines",
+    "clean_article",
+    "clean_corpus",
+    "learn_templates",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +123,22 @@ def _is_timestamp(line: str) -> bool:
     return has_date and all(word in _DATE_WORDS for word in words)
 
 
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:(?:van|von|de|da|del|der|la|le|al|bin)\s+)?[A-Z][\w'’.-]*){0,3}"
+_BYLINE = re.compile(
+    rf"(?i:by)\s+({_NAME}(?:\s*(?:,|(?i:and)|&)\s+{_NAME})*)"
+    r"(?:\s*(?:,|\||–|—|-|(?i:in))\s*[A-Z][\w .&'’-]{0,40})?"
+)
+_NOT_NAMES = _DATE_NAMES | frozenset("the then now far contrast comparison law default".split())
+
+
+def _is_byline(line: str) -> bool:
+    """A short line naming the author: "By Kim Lee", "By Kim Lee and Ola Berg, Reuters"."""
+    if len(line) > 80 or line.endswith((".", "!", "?", ":")):
+        return False
+    match = _BYLINE.fullmatch(line)
+    return bool(match) and line.split()[1].lower().strip(",") not in _NOT_NAMES
+
+
 _SOCIAL = (
     r"(?:facebook|twitter|x|linkedin|pinterest|whatsapp|telegram|reddit|tumblr|e-?mail|mail"
     r"|print|messenger|flipboard|tweet|share|copy link|sms|vk|bluesky|mastodon|threads)"
@@ -108,6 +155,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:{_SEP}{_SOCIAL})*{_SEP}$",
             rf"^share\s+(?:on|via)\s+{_SOCIAL}\b",
             r"^\d[\d,.]*k?\s+shares?$",
+            r"^click to (?:share|email|print) (?:on|this|via)\b.{0,40}$",
         ),
     ),
     Rule(
@@ -122,6 +170,8 @@ RULES: tuple[Rule, ...] = (
             r"^notify me of (?:follow-up comments|new posts)\b",
             r"^(?:\d+|no) comments?(?: yet)?[.:]?$",
             r"^(?:join|start) the (?:discussion|conversation)\.?$",
+            r"^(?:sign|log) in to (?:comment|reply|post)\b.{0,30}$",
+            r"^comments?\s*\(\d+\)$",
         ),
     ),
     Rule(
@@ -129,6 +179,8 @@ RULES: tuple[Rule, ...] = (
         _rx(
             r"^(?:see also|also see|read also|also read|read more|read next)\b",
             r"^(?:related|recommended|more on this)(?: \w+)?\s*[:|»>–—-]",
+            r"^(?:related(?: articles| stories| content| coverage)?|you (?:may|might) also like"
+            r"|recommended(?: for you)?|more (?:from|on) [\w .]{1,30}|more stories)\s*:?$",
         ),
     ),
     Rule(
@@ -147,6 +199,7 @@ RULES: tuple[Rule, ...] = (
     Rule("url line", _is_url_line, any_length=True),
     Rule("timestamp", _is_timestamp),
     Rule("timestamp", _rx(r"^this (?:story|article|report|post) (?:has been|was) updated\b")),
+    Rule("timestamp", lambda line: UPDATE_STAMP.fullmatch(line) is not None),
     Rule(
         "promo",
         _rx(
@@ -157,6 +210,12 @@ RULES: tuple[Rule, ...] = (
             r"^sign up (?:for|to|now|here)\b",
             r"\bclick here\b",
             r"^follow us\b",
+            r"^follow [\w .&'’-]{1,40} on (?:twitter|x|facebook|instagram|mastodon|threads|bluesky"
+            r"|linkedin|telegram|whatsapp|youtube|tiktok)\b.{0,60}$",
+            r"^advertisement\s*[-–—:|]\s*.{0,40}$",
+            r"^(?:most (?:read|popular|viewed|shared)|trending(?: now| stories)?|top stories"
+            r"|editor['’]?s picks|latest news|don['’]t miss)\s*:?$",
+            r"^our standards\s*:",
             r"^download (?:our|the) .{0,30}\bapp\b",
             r"\b(?:we use|(?:this|our) (?:site|website) uses|accept(?: all)?) cookies\b",
         ),
@@ -177,6 +236,23 @@ RULES: tuple[Rule, ...] = (
             r"^originally published (?:on|in|at|by)\b",
         ),
     ),
+    Rule("separator", _rx(r"^[*•·~=_#+](?:\s*[*•·~=_#+]){2,}$")),
+    Rule(
+        "tags",
+        _rx(
+            r"^(?:tags?|topics?|filed under|categor(?:y|ies)|keywords)\s*:",
+            r"^posted in\b[^.!?]{0,80}(?:\|\s*tagged\b.*)?$",
+        ),
+    ),
+    Rule(
+        "byline",
+        _rx(
+            r"^(?:posted|written|published) by\s+[^.!?]{1,40}(?:\s+(?:on|at)\s+[^.!?]{1,40})?$",
+            r"^(?:additional )?(?:reporting|writing|compiled) by\s+[^.!?]{1,80}"
+            r"(?:;\s*editing by\s+[^.!?]{1,60})?\.?$",
+        ),
+    ),
+    Rule("byline", lambda line: _is_byline(line)),
     Rule("share bar", _rx(rf"^{_SOCIAL}\s*:?$"), alone=False),
     Rule("comment form", _rx(r"^(?:comments?|name|e-?mail|website|url)\s*\*?\s*:?$"), alone=False),
 )
@@ -195,23 +271,60 @@ class _Mark:
     strong: bool
 
 
-def clean_article(article: Article, *, settings: Settings | None = None) -> Article:
+def clean_corpus(articles: Iterable[Article], *, settings: Settings | None = None) -> list[Article]:
+    """Clean every article, removing also the lines that are template for its outlet."""
+    settings = settings or Settings()
+    articles = list(articles)
+    templates = learn_templates(articles, settings=settings)
+    return [clean_article(a, settings=settings, templates=templates) for a in articles]
+
+
+def clean_article(
+    article: Article, *, settings: Settings | None = None, templates: Templates | None = None
+) -> Article:
     """Remove boilerplate from ``article.raw_text``.
 
     Return a new ``Article`` with ``text`` (cleaned), ``removed`` (each
     ``RemovedSpan`` with its reason, offsets into ``raw_text``) and ``kept``
-    (``(clean_start, raw_start, length)`` runs) set. The incoming ``text`` is
-    ignored; ``settings`` is accepted for the pipeline and not used yet.
+    (``(clean_start, raw_start, length)`` runs) set, plus the metadata found
+    (``updates``, ``dateline``, ``author`` from a byline when it had none).
+    The incoming ``text`` is ignored. ``templates`` (from ``learn_templates``)
+    adds the outlet's template lines to what is removed.
     """
+    settings = settings or Settings()
     raw = article.raw_text
+    if settings.keep_boilerplate:
+        return replace(article, text=raw, kept=((0, 0, len(raw)),), removed=())
     lines = list(_split_lines(raw))
-    reasons = classify_lines([line.content for line in lines])
-    text, kept = _assemble(raw, lines, _keep_mask(lines, reasons))
-    removed = tuple(_removed_spans(raw, lines, reasons))
-    return replace(article, text=text, kept=kept, removed=removed)
+    template = templates.lines_for(article) if templates else frozenset()
+    reasons = classify_lines([line.content for line in lines], template=template)
+    keep = _keep_mask(lines, reasons)
+    cuts = [
+        cut
+        for line, kept in zip(lines, keep, strict=True)
+        if kept
+        for cut in line_cuts(raw, line.start, line.end)
+    ]
+    text, kept_runs = _assemble(raw, _pieces(lines, keep, cuts))
+    removed = sorted(
+        [
+            *_removed_spans(raw, lines, reasons),
+            *(RemovedSpan(**c.fields(raw)) for c in cuts),
+        ],
+        key=lambda span: span.start,
+    )
+    return replace(
+        article,
+        text=text,
+        kept=kept_runs,
+        removed=tuple(removed),
+        **_metadata(article, lines, reasons, removed),
+    )
 
 
-def classify_lines(lines: Sequence[str]) -> list[str | None]:
+def classify_lines(
+    lines: Sequence[str], *, template: frozenset[str] = frozenset()
+) -> list[str | None]:
     """The removal reason of each line (``None``: keep it); lines are given stripped."""
     reasons: list[str | None] = [None] * len(lines)
     body_start = _front_matter_end(lines)
@@ -220,7 +333,69 @@ def classify_lines(lines: Sequence[str]) -> list[str | None]:
     for block in _blocks(candidates):
         for (index, _), reason in zip(block, _decide([m for _, m in block]), strict=True):
             reasons[index] = reason
+    _extend_link_lists(lines, reasons)
+    if template:
+        for index in range(body_start, len(lines)):
+            if reasons[index] is None and template_key(lines[index]) in template:
+                reasons[index] = TEMPLATE
     return reasons
+
+
+_LINK_LIST_HEADER = _rx(
+    r"^(?:related(?: articles| stories| content| coverage)?|you (?:may|might) also like"
+    r"|recommended(?: for you)?|more (?:from|on) [\w .]{1,30}|more stories|read (?:more|next)"
+    r"|see also|most (?:read|popular|viewed))\s*:?$"
+)
+
+
+def _extend_link_lists(lines: Sequence[str], reasons: list[str | None]) -> None:
+    """Headline-like lines right under a link-list header ("You may also like") are
+    links too: short, no closing punctuation, no quote, up to the next blank line."""
+    for index, reason in enumerate(reasons):
+        if not reason or not _LINK_LIST_HEADER.match(lines[index]):
+            continue
+        for below in range(index + 1, len(lines)):
+            text = lines[below]
+            if reasons[below] or not _looks_like_link_title(text):
+                break
+            reasons[below] = reason
+
+
+def _looks_like_link_title(text: str) -> bool:
+    return (
+        0 < len(text) <= 100
+        and not text.endswith((".", "!", "?", '"', "”", ":"))
+        and not (carries_quote(text))
+    )
+
+
+_DATELINE = re.compile(
+    r"((?:[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+)*)(?:,\s*[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?(?:\s*\([^()]{1,40}\))?)\s*[—–-]{1,2}\s+\S"
+)
+_STAMP_TRIM = " \t:.–—-"
+
+
+def _metadata(
+    article: Article,
+    lines: Sequence[_Line],
+    reasons: Sequence[str | None],
+    removed: list[RemovedSpan],
+) -> dict[str, object]:
+    """Update stamps, dateline and byline author found while cleaning."""
+    updates = tuple(
+        span.text.strip().strip(_STAMP_TRIM)
+        for span in removed
+        if span.reason == "timestamp" and any(ch.isdigit() for ch in span.text)
+    )
+    kept = [line.content for line, reason in zip(lines, reasons, strict=True) if not reason]
+    dateline = next((m.group(1) for t in kept[:6] if (m := _DATELINE.match(t[:200]))), None)
+    author = article.author
+    if not author:
+        bylines = (line.content for line, r in zip(lines, reasons, strict=True) if r == "byline")
+        if (match := _BYLINE.fullmatch(next(bylines, ""))) is not None:
+            author = match.group(1)
+    return {"updates": updates, "dateline": dateline or article.dateline, "author": author}
 
 
 def _split_lines(raw: str) -> Iterator[_Line]:
@@ -252,9 +427,26 @@ def _looks_like_metadata(body: Sequence[str]) -> bool:
     return keys > 0 and keys >= len(body) - keys
 
 
+_LONG_RULES = tuple(rule for rule in RULES if rule.any_length)
+_CALLABLE_RULES = tuple(rule for rule in RULES if not isinstance(rule.matcher, re.Pattern))
+_ANY_PATTERN = re.compile(
+    "|".join(f"(?:{r.matcher.pattern})" for r in RULES if isinstance(r.matcher, re.Pattern)),
+    re.IGNORECASE,
+)
+
+
+def _candidate_rules(line: str) -> tuple[Rule, ...]:
+    """The rules worth trying on a line: one combined search rules out every pattern."""
+    if len(line) > MAX_BOILERPLATE_CHARS:
+        return _LONG_RULES
+    return RULES if _ANY_PATTERN.search(line) else _CALLABLE_RULES
+
+
 def _mark(line: str) -> _Mark | None:
+    if carries_quote(line):
+        return None
     weak: list[str] = []
-    for rule in RULES:
+    for rule in _candidate_rules(line):
         if rule.matches(line):
             if rule.alone:
                 return _Mark((rule.reason,), strong=True)
@@ -322,20 +514,38 @@ def _keep_mask(lines: Sequence[_Line], reasons: Sequence[str | None]) -> list[bo
     return keep
 
 
+def _pieces(
+    lines: Sequence[_Line], keep: Sequence[bool], cuts: Sequence[Cut]
+) -> Iterator[tuple[int, int]]:
+    """Raw ``(start, end)`` ranges kept: kept lines minus the cuts inside them."""
+    by_start = sorted(cuts, key=lambda cut: cut.start)
+    index = 0
+    for line, kept in zip(lines, keep, strict=True):
+        if not kept:
+            continue
+        position = line.start
+        while index < len(by_start) and by_start[index].start < line.end:
+            cut = by_start[index]
+            if cut.start > position:
+                yield position, cut.start
+            position = max(position, cut.end)
+            index += 1
+        if position < line.end:
+            yield position, line.end
+
+
 def _assemble(
-    raw: str, lines: Sequence[_Line], keep: Sequence[bool]
+    raw: str, pieces: Iterable[tuple[int, int]]
 ) -> tuple[str, tuple[tuple[int, int, int], ...]]:
     """Cleaned text (trailing whitespace trimmed) and its ``kept`` runs."""
     runs: list[list[int]] = []
     length = 0
-    for line, kept in zip(lines, keep, strict=True):
-        if not kept:
-            continue
-        if runs and runs[-1][1] + runs[-1][2] == line.start:
-            runs[-1][2] += line.end - line.start
+    for start, end in pieces:
+        if runs and runs[-1][1] + runs[-1][2] == start:
+            runs[-1][2] += end - start
         else:
-            runs.append([length, line.start, line.end - line.start])
-        length += line.end - line.start
+            runs.append([length, start, end - start])
+        length += end - start
     text = "".join(raw[r : r + n] for _, r, n in runs).rstrip()
     return text, _trim_runs(runs, len(text))
 

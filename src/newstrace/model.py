@@ -60,6 +60,9 @@ class Article:
     length)`` runs: cleaned text ``text[c:c+n]`` equals ``raw_text[r:r+n]``.
     Before cleaning, ``text == raw_text`` and ``kept`` covers it in one run.
     ``id`` is a content hash of ``raw_text``, stable across runs and paths.
+    ``language`` is an ISO 639-1 code; ``section``, ``dateline`` ("VESSMARK
+    (NPA)") and ``updates`` (update stamps such as "Update (19:20 ET)") are
+    metadata that ingest or cleaning found in the text.
     """
 
     id: str
@@ -73,6 +76,10 @@ class Article:
     author: str | None = None
     removed: tuple[RemovedSpan, ...] = ()
     kept: tuple[tuple[int, int, int], ...] = ()
+    language: str | None = None
+    section: str | None = None
+    dateline: str | None = None
+    updates: tuple[str, ...] = ()
 
     def raw_offset(self, clean_offset: int) -> int:
         """Map an offset in the cleaned text to the same character in the raw text."""
@@ -119,7 +126,7 @@ class AlignedPair:
     source: Span
     target: Span
     similarity: float
-    kind: Literal["verbatim", "near", "substituted"]
+    kind: Literal["verbatim", "near", "substituted", "paraphrase"]
     substitutions: tuple[tuple[str, str], ...] = ()
 
 
@@ -132,6 +139,10 @@ class Reuse:
     article that is not in the corpus, and the order of the two ids carries
     no meaning. ``source_coverage`` / ``target_coverage`` are the shares of
     each article's sentences that are aligned.
+    ``paraphrases`` are sentence pairs aligned by meaning only (sentence
+    embeddings; their ``kind`` is ``"paraphrase"``), the evidence of a
+    ``rewritten`` link. ``direction_evidence`` says what decided the
+    direction, or that nothing did ("undecided": the order is arbitrary).
     """
 
     source_id: str
@@ -142,15 +153,30 @@ class Reuse:
     source_coverage: float = 0.0
     target_coverage: float = 0.0
     aligned: tuple[AlignedPair, ...] = ()
+    paraphrases: tuple[AlignedPair, ...] = ()
+    direction_evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Story:
-    """A group of articles about one event."""
+    """A group of articles about one event.
+
+    ``title`` is the headline of the most central article; ``key_entities``
+    the most frequent named entities; ``first_seen``/``last_seen`` the
+    earliest and latest publication times (ISO strings as the articles give
+    them, ``None`` when no article is dated); ``timeline`` lists
+    ``(published, article id)`` in time order (undated articles last, with
+    ``""``); ``outlet_count`` counts distinct outlets.
+    """
 
     id: str
     title: str
     article_ids: tuple[str, ...]
+    key_entities: tuple[str, ...] = ()
+    first_seen: str | None = None
+    last_seen: str | None = None
+    outlet_count: int = 0
+    timeline: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,6 +186,12 @@ class Quote:
     ``speaker`` is the speaker's fullest name in the article, or their
     description for anonymous speakers ("a senior US official");
     ``speaker_start``/``speaker_end`` locate the mention that named them.
+    ``speaker_title``/``speaker_affiliation`` describe a named speaker ("head",
+    "Dockworkers' Union"); an anonymous one has an ``anonymous_kind``
+    ("government official", "source familiar", "analyst", "spokesperson", …), a
+    ``side`` (the government or organisation named, "US defense") and a ``count``
+    when the text states it ("two officials" -> 2). A ``direct=False`` quote whose
+    text holds quotation marks is reported speech around a partial quote.
     """
 
     id: str
@@ -173,6 +205,11 @@ class Quote:
     direct: bool = True
     speaker_start: int | None = None
     speaker_end: int | None = None
+    speaker_title: str | None = None
+    speaker_affiliation: str | None = None
+    anonymous_kind: str | None = None
+    side: str | None = None
+    count: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,6 +302,35 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GraphNode:
+    """A node of the provenance graph.
+
+    ``kind`` is ``article``, ``upstream`` (an article inferred from two copies
+    that share it, not in the corpus), ``outlet`` (a cited outlet) or
+    ``origin`` (a speaker or document a claim comes from).
+    """
+
+    id: str
+    kind: Literal["article", "upstream", "outlet", "origin"]
+    label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphEdge:
+    """A provenance edge, from where text or a claim came from to where it went.
+
+    ``kind`` is a reuse kind (``verbatim``, ``spun``, ...), ``cites`` (article
+    to the outlet it cites), ``publishes`` (outlet to its article in the
+    corpus) or ``attributes`` (origin to the article that quotes it).
+    """
+
+    source: str
+    target: str
+    kind: str
+    evidence: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Brief:
     """Everything one run found, ready to report."""
 
@@ -277,6 +343,8 @@ class Brief:
     claims: tuple[Claim, ...] = ()
     flags: tuple[Flag, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    graph_nodes: tuple[GraphNode, ...] = ()
+    graph_edges: tuple[GraphEdge, ...] = ()
 
     def article(self, article_id: str) -> Article:
         """Return the article with this id (``KeyError`` if there is none)."""
@@ -312,7 +380,16 @@ class Brief:
             "articles": [_article_dict(a) for a in self.articles],
             "reuse": [_reuse_dict(r) for r in self.reuse],
             "stories": [
-                {"id": s.id, "title": s.title, "articles": list(s.article_ids)}
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "articles": list(s.article_ids),
+                    "key_entities": list(s.key_entities),
+                    "first_seen": s.first_seen,
+                    "last_seen": s.last_seen,
+                    "outlet_count": s.outlet_count,
+                    "timeline": [{"published": p, "article": a} for p, a in s.timeline],
+                }
                 for s in self.stories
             ],
             "quotes": [_quote_dict(q) for q in self.quotes],
@@ -339,6 +416,18 @@ class Brief:
                 for f in self.flags
             ],
             "skipped": [asdict(s) for s in self.skipped],
+            "graph": {
+                "nodes": [asdict(n) for n in self.graph_nodes],
+                "edges": [
+                    {
+                        "source": e.source,
+                        "target": e.target,
+                        "kind": e.kind,
+                        "evidence": [_span_dict(span) for span in e.evidence],
+                    }
+                    for e in self.graph_edges
+                ],
+            },
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -364,6 +453,10 @@ def _article_dict(article: Article) -> dict[str, Any]:
         "author": article.author,
         "text": article.text,
         "removed": [asdict(r) for r in article.removed],
+        "language": article.language,
+        "section": article.section,
+        "dateline": article.dateline,
+        "updates": list(article.updates),
     }
 
 
@@ -386,6 +479,16 @@ def _reuse_dict(reuse: Reuse) -> dict[str, Any]:
             }
             for p in reuse.aligned
         ],
+        "paraphrases": [
+            {
+                "source": _span_dict(p.source),
+                "target": _span_dict(p.target),
+                "similarity": round(p.similarity, 4),
+                "kind": p.kind,
+            }
+            for p in reuse.paraphrases
+        ],
+        "direction_evidence": reuse.direction_evidence,
     }
 
 
@@ -402,6 +505,11 @@ def _quote_dict(quote: Quote) -> dict[str, Any]:
         "direct": quote.direct,
         "speaker_start": quote.speaker_start,
         "speaker_end": quote.speaker_end,
+        "speaker_title": quote.speaker_title,
+        "speaker_affiliation": quote.speaker_affiliation,
+        "anonymous_kind": quote.anonymous_kind,
+        "side": quote.side,
+        "count": quote.count,
     }
 
 
@@ -424,6 +532,7 @@ def _claim_dict(claim: Claim) -> dict[str, Any]:
             {"kind": o.kind, "name": o.name, "evidence": [_span_dict(e) for e in o.evidence]}
             for o in claim.origins
         ],
+        "article_count": len({m.article_id for m in claim.mentions}),
         "independent_count": claim.independent_count,
         "chains": [
             {"article": c.article_id, "steps": list(c.steps), "origin": c.origin}

@@ -6,25 +6,39 @@ starts after ingest, for articles built in Python. Per-article stages
 a stage fail is recorded as ``Skipped`` and the rest of the batch goes on.
 A ``progress(stage, done, total)`` callback, when given, is told how far
 each stage has got.
+
+``ingest_store(store, paths)`` and ``analyze_store(store)`` do the same with a
+``newstrace.store`` project: ingest adds articles idempotently, analysis
+re-uses the per-article and per-pair results earlier runs stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
 
 from .attribution import extract_attribution
 from .claims import group_claims
-from .clean import clean_article
+from .clean import Templates, clean_article, learn_templates
 from .config import Settings
-from .corroborate import corroborate
+from .corroborate import corroborate, provenance_graph
+from .embed import Embedder, MiniLMEmbedder
 from .ingest import ingest
-from .model import Article, Brief, Citation, Quote, Sentence, Skipped
+from .model import Article, Brief, Citation, Claim, Quote, Reuse, Sentence, Skipped, Story
 from .quality import find_flags
-from .reuse import find_reuse
+from .reuse import add_rewrites, candidate_pairs, compare, find_reuse, prune_redundant
 from .segment import segment
 from .stories import group_stories
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only when a store is used
+    from .store import Store
 
 Progress = Callable[[str, int, int], None]
 R = TypeVar("R")
@@ -68,8 +82,13 @@ def analyze_articles(
     """Run every stage after ingest on ``articles``."""
     settings = settings or Settings()
     skips = list(skipped)
+    templates = learn_templates(articles, settings=settings)  # lines an outlet repeats
     cleaned = _each(
-        articles, "clean", lambda a: clean_article(a, settings=settings), skips, progress
+        articles,
+        "clean",
+        lambda a: clean_article(a, settings=settings, templates=templates),
+        skips,
+        progress,
     )
     cleaned = [a for a in cleaned if a.text.strip() or _skip(skips, a, "clean", "nothing left")]
     sentences = dict(
@@ -79,14 +98,16 @@ def analyze_articles(
             strict=True,
         )
     )
-    reuse = find_reuse(cleaned, sentences, settings=settings)
+    embedder = MiniLMEmbedder()  # one model and one vector cache for every stage of the run
+    reuse = find_reuse(cleaned, sentences, settings=settings, embedder=embedder)
     _tell(progress, "reuse", 1, 1)
-    stories = group_stories(cleaned, reuse, settings=settings)
+    stories = group_stories(cleaned, reuse, settings=settings, embedder=embedder)
     _tell(progress, "stories", 1, 1)
     quotes, citations = _attribution(cleaned, sentences, settings, skips, progress)
-    claims = group_claims(sentences, reuse, stories, settings=settings)
+    claims = group_claims(sentences, reuse, stories, settings=settings, embedder=embedder)
     _tell(progress, "claims", 1, 1)
-    claims = corroborate(claims, cleaned, reuse, quotes, citations)
+    claims = corroborate(claims, cleaned, reuse, quotes, citations, settings=settings)
+    graph_nodes, graph_edges = provenance_graph(cleaned, reuse, citations, claims)
     _tell(progress, "corroborate", 1, 1)
     flags = find_flags(cleaned, reuse, quotes)
     _tell(progress, "quality", 1, 1)
@@ -100,6 +121,8 @@ def analyze_articles(
         claims=claims,
         flags=flags,
         skipped=tuple(skips),
+        graph_nodes=graph_nodes,
+        graph_edges=graph_edges,
     )
 
 
@@ -157,3 +180,421 @@ def _skip(skips: list[Skipped], article: Article, stage: str, reason: str) -> bo
 def _tell(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress is not None:
         progress(stage, done, total)
+
+
+# --- the store: incremental ingest and analysis --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoreIngest:
+    """What ``ingest_store`` did: articles added, already present, inputs skipped."""
+
+    added: int
+    already_present: int
+    skipped: tuple[Skipped, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoreAnalysis:
+    """What ``analyze_store`` found and how much of it was recomputed.
+
+    ``new_articles`` were analyzed for the first time; ``changed_stories``
+    are stories that are new or whose membership changed since the stored
+    analysis, ``dropped_stories`` are stored stories that no longer exist
+    (their articles joined another story). ``recomputed`` counts, per stage,
+    the articles (or article pairs, for ``reuse``) actually computed rather
+    than read from the store.
+    """
+
+    brief: Brief
+    new_articles: tuple[str, ...]
+    changed_stories: tuple[str, ...]
+    dropped_stories: tuple[str, ...]
+    recomputed: dict[str, int]
+
+
+def ingest_store(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    settings: Settings | None = None,
+    batch_size: int = 100,
+    progress: Progress | None = None,
+) -> StoreIngest:
+    """Read the articles under ``paths`` into ``store``, ``batch_size`` per transaction.
+
+    Idempotent: articles already stored (same content id) are counted, not
+    added again. A run killed at any moment leaves whole batches only; run
+    again, it adds exactly what is missing.
+    """
+    settings = settings or Settings()
+    result = ingest(list(paths), settings=settings)
+    added = present = 0
+    articles = result.articles
+    for start in range(0, len(articles), batch_size):
+        counts = store.add_articles(articles[start : start + batch_size])
+        added, present = added + counts.added, present + counts.already_present
+        _tell(progress, "ingest", min(start + batch_size, len(articles)), len(articles))
+    return StoreIngest(added=added, already_present=present, skipped=result.skipped)
+
+
+def settings_key(settings: Settings) -> str:
+    """A digest of the settings (and the code version) that stage caches are keyed by."""
+    from . import __version__
+
+    text = f"{__version__}|{sorted(asdict(settings).items())}"
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def analyze_store(
+    store: Store,
+    *,
+    settings: Settings | None = None,
+    progress: Progress | None = None,
+    client: Any = None,
+) -> StoreAnalysis:
+    """Analyze every article in ``store``, re-using what earlier runs stored.
+
+    Re-used from the store when the settings are unchanged: the cleaned text
+    of every article whose outlet's template lines did not change (templates
+    are learned over the whole store), the sentences, quotes and citations of
+    every article whose cleaned text did not change, the reuse comparison of
+    every candidate pair whose two texts did not change, sentence embeddings,
+    and the claims of every story whose articles and texts did not change;
+    when no article was added since the last analysis, the stored brief
+    itself. Recomputed over the whole store when something is new: template
+    learning, candidate search (MinHash, fingerprints), paraphrase ("rewritten")
+    comparisons (from stored embeddings), pruning, story grouping,
+    corroboration, provenance graph and quality flags. The result equals
+    ``analyze_articles(store.articles())`` and is saved as the stored brief.
+
+    With a ``dask.distributed`` ``client`` (see ``dask_client``), cleaning and
+    segmentation of the articles that need it run on the cluster as a Dask
+    bag; the result is the same.
+    """
+    settings = settings or Settings()
+    key = settings_key(settings)
+    run = _StoreRun(store, settings, key, progress, client)
+    same_settings = store.get_meta("analysis_key") == key
+    previous = {s.id: s for s in store.stories()} if same_settings else {}
+    contents = _digest(store.article_ids())
+    if same_settings and store.get_meta("analyzed_articles") == contents:
+        brief = store.load_brief()
+        return StoreAnalysis(
+            brief=brief, new_articles=(), changed_stories=(), dropped_stories=(), recomputed={}
+        )
+    brief = run.analyze(previous)
+    store.save_brief(brief, settings_key=key)
+    store.set_meta("analyzed_articles", contents)
+    current = {s.id for s in brief.stories}
+    return StoreAnalysis(
+        brief=brief,
+        new_articles=tuple(a.id for a in brief.articles if a.id in run.first_time),
+        changed_stories=tuple(s.id for s in brief.stories if s.id not in previous),
+        dropped_stories=tuple(i for i in previous if i not in current),
+        recomputed=run.recomputed,
+    )
+
+
+class _StoredEmbedder(Embedder):
+    """An embedder whose vectors are read from, and saved to, the store."""
+
+    def __init__(self, inner: MiniLMEmbedder, store: Store) -> None:
+        self.inner, self.store, self.dimension = inner, store, inner.dimension
+        self.known: dict[str, np.ndarray] = {}
+        self.fresh: dict[str, bytes] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        keys = ["minilm-" + hashlib.sha1(t.encode()).hexdigest() for t in texts]
+        wanted = [k for k in dict.fromkeys(keys) if k not in self.known]
+        for key, data in (self.store.vectors(wanted) if wanted else {}).items():
+            self.known[key] = np.frombuffer(data, dtype=np.float32)
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.known}
+        if todo:
+            for key, vector in zip(todo, self.inner.embed(list(todo.values())), strict=True):
+                self.known[key] = vector
+                self.fresh[key] = vector.astype(np.float32).tobytes()
+        if not keys:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self.known[k] for k in keys])
+
+    def save(self) -> int:
+        """Store the vectors computed in this run; return how many."""
+        count = len(self.fresh)
+        self.store.add_vectors(self.fresh)
+        self.fresh = {}
+        return count
+
+
+@contextmanager
+def dask_client(address: str, *, workers: int = 2, processes: bool = True) -> Iterator[Any]:
+    """A ``dask.distributed`` client for ``address``, or for a ``LocalCluster`` of
+    ``workers`` single-threaded workers (processes, unless ``processes=False``)
+    when ``address`` is ``local``."""
+    from distributed import Client, LocalCluster
+
+    if address != "local":
+        with Client(address) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+class _StoreRun:
+    """One incremental analysis: the stages of ``analyze_articles`` with store caches."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        key: str,
+        progress: Progress | None,
+        client: Any = None,
+    ) -> None:
+        self.store, self.settings, self.key, self.progress = store, settings, key, progress
+        self.client = client  # a dask.distributed Client: clean and segment run on it
+        self.skips: list[Skipped] = []
+        self.recomputed: dict[str, int] = {}
+        self.embedder = _StoredEmbedder(MiniLMEmbedder(), store)
+        self.first_time: set[str] = set()  # articles never cleaned before this run
+        self.recleaned: set[str] = set()  # articles whose cleaned text was (re)computed
+
+    def analyze(self, previous: dict[str, Story]) -> Brief:
+        """The stages of ``analyze_articles`` (keep the two in step: a test compares them)."""
+        cleaned = self.clean(list(self.store.articles()))
+        sentences = self.segment(cleaned)
+        reuse = self.reuse(cleaned, sentences)
+        stories = group_stories(cleaned, reuse, settings=self.settings, embedder=self.embedder)
+        _tell(self.progress, "stories", 1, 1)
+        quotes, citations = self.attribution(cleaned, sentences)
+        claims = self.claims(sentences, reuse, stories, previous)
+        claims = corroborate(claims, cleaned, reuse, quotes, citations, settings=self.settings)
+        graph_nodes, graph_edges = provenance_graph(cleaned, reuse, citations, claims)
+        _tell(self.progress, "corroborate", 1, 1)
+        flags = find_flags(cleaned, reuse, quotes)
+        _tell(self.progress, "quality", 1, 1)
+        self.recomputed["embeddings"] = self.embedder.save()
+        return Brief(
+            articles=tuple(cleaned),
+            sentences=tuple(s for a in cleaned for s in sentences[a.id]),
+            reuse=reuse,
+            stories=stories,
+            quotes=tuple(quotes),
+            citations=tuple(citations),
+            claims=claims,
+            flags=flags,
+            skipped=tuple(self.skips),
+            graph_nodes=graph_nodes,
+            graph_edges=graph_edges,
+        )
+
+    def clean(self, articles: list[Article]) -> list[Article]:
+        """Clean the articles whose settings or outlet templates changed since last time."""
+        templates = learn_templates(articles, settings=self.settings)
+        wanted = {a.id: _clean_key(self.key, templates.lines_for(a)) for a in articles}
+        stored = self.store.clean_keys()
+        self.first_time = {i for i in wanted if stored.get(i) is None}
+        todo = [_as_raw(a) for a in articles if stored.get(a.id) != wanted[a.id]]
+        results = self.map("clean", partial(_clean_one, self.settings, templates), todo)
+        done = []
+        for article, (ok, value) in zip(todo, results, strict=True):
+            if ok:
+                done.append(value)
+            else:
+                _skip(self.skips, article, "clean", value)
+        self.store.update_cleaned(done, keys=wanted)
+        self.recleaned = {a.id for a in todo}
+        self.recomputed["clean"] = len(todo)
+        fresh = {a.id: a for a in done}
+        failed = {a.id for a in todo} - set(fresh)
+        cleaned = [fresh.get(a.id, a) for a in articles if a.id not in failed]
+        _tell(self.progress, "clean", len(articles), len(articles))
+        return [
+            a for a in cleaned if a.text.strip() or _skip(self.skips, a, "clean", "nothing left")
+        ]
+
+    def segment(self, articles: list[Article]) -> dict[str, tuple[Sentence, ...]]:
+        from .store._records import sentences_from_data
+
+        data = self.cached("segment", articles, _segment_one)
+        return {a.id: sentences_from_data(data[a.id].get("ok", ())) for a in articles}
+
+    def attribution(
+        self, articles: list[Article], sentences: dict[str, tuple[Sentence, ...]]
+    ) -> tuple[list[Quote], list[Citation]]:
+        from .store._codec import decode, encode
+
+        def compute(article: Article) -> Any:
+            found = extract_attribution(article, sentences[article.id], settings=self.settings)
+            return {"ok": encode(found)}
+
+        data = self.cached("attribution", articles, compute, local=True)
+        found = [data[a.id].get("ok", ([], [])) for a in articles]
+        quotes = [q for f in found for q in decode(tuple[Quote, ...], f[0])]
+        citations = [c for f in found for c in decode(tuple[Citation, ...], f[1])]
+        return quotes, citations
+
+    def cached(
+        self,
+        stage: str,
+        articles: list[Article],
+        compute: Callable[[Article], Any],
+        *,
+        local: bool = False,
+    ) -> dict[str, Any]:
+        """Per-article results of ``stage``: stored ones, the rest computed and stored."""
+        from .store import cache_key
+
+        keys = {a.id: cache_key(self.key, a.text) for a in articles}
+        data = self.store.cached(stage, keys=keys)
+        todo = [a for a in articles if a.id not in data]
+        results = self.map(stage, compute, todo, local=local)
+        fresh = {
+            a.id: value if ok else {"skipped": value}
+            for a, (ok, value) in zip(todo, results, strict=True)
+        }
+        self.store.cache(stage, fresh, keys=keys)
+        data |= fresh
+        for article in articles:
+            if "skipped" in data[article.id]:
+                _skip(self.skips, article, stage, data[article.id]["skipped"])
+        self.recomputed[stage] = len(todo)
+        return data
+
+    def map(
+        self,
+        stage: str,
+        function: Callable[[Article], Any],
+        items: list[Article],
+        *,
+        local: bool = False,
+    ) -> list[tuple[bool, Any]]:
+        """``(True, function(item))`` or ``(False, reason)`` for each item, in order:
+        on the Dask client as a bag of partitions when there is one, else here."""
+        call = partial(_attempt, function)
+        if self.client is None or local or not items:
+            results = []
+            for done, item in enumerate(items, 1):
+                results.append(call(item))
+                _tell(self.progress, stage, done, len(items))
+            return results
+        import dask.bag
+
+        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        partitions = min(len(items), 4 * workers)
+        bag = dask.bag.from_sequence(items, npartitions=partitions).map(call)
+        results = self.client.compute(bag).result()
+        _tell(self.progress, stage, len(items), len(items))
+        return list(results)
+
+    def reuse(
+        self, articles: list[Article], sentences: dict[str, tuple[Sentence, ...]]
+    ) -> tuple[Reuse, ...]:
+        """``find_reuse``, with the comparison of each candidate pair whose two
+        texts did not change read from the store (keep in step with ``find_reuse``)."""
+        from .store import cache_key
+        from .store._codec import decode, encode
+
+        by_id = {a.id: a for a in articles}
+        text_keys = {a.id: cache_key(self.key, a.text) for a in articles}
+        pairs = sorted(candidate_pairs(articles, sentences, settings=self.settings))
+        keys = {(a, b): cache_key(text_keys[a], text_keys[b]) for a, b in pairs}
+        known = self.store.cached_pairs(keys=keys)
+        links, fresh = [], {}
+        for first, second in pairs:
+            if (first, second) in known:
+                link = decode(Reuse | None, known[first, second])
+            else:
+                link = compare(
+                    by_id[first],
+                    by_id[second],
+                    sentences[first],
+                    sentences[second],
+                    settings=self.settings,
+                )
+                fresh[first, second] = encode(link)
+            if link is not None:
+                links.append(link)
+        self.store.cache_pairs(fresh, keys=keys)
+        if self.settings.paraphrase:
+            links = add_rewrites(
+                articles, sentences, links, settings=self.settings, embedder=self.embedder
+            )
+        self.recomputed["reuse"] = len(fresh)
+        _tell(self.progress, "reuse", 1, 1)
+        return tuple(prune_redundant(links))
+
+    def claims(
+        self,
+        sentences: dict[str, tuple[Sentence, ...]],
+        reuse: tuple[Reuse, ...],
+        stories: tuple[Story, ...],
+        previous: dict[str, Story],
+    ) -> tuple[Claim, ...]:
+        """Claims story by story; a story whose articles and their texts did not
+        change keeps its stored claims."""
+        stored: dict[str, list[Claim]] = {}
+        if previous:
+            for claim in self.store.load_brief().claims:
+                stored.setdefault(claim.story_id or "", []).append(_ungrouped(claim))
+        claims: list[Claim] = []
+        redone = 0
+        for story in stories:
+            if story.id in previous and self.recleaned.isdisjoint(story.article_ids):
+                claims.extend(stored.get(story.id, ()))
+            else:
+                redone += 1
+                claims.extend(
+                    group_claims(
+                        sentences, reuse, (story,), settings=self.settings, embedder=self.embedder
+                    )
+                )
+        self.recomputed["claims"] = redone
+        _tell(self.progress, "claims", 1, 1)
+        return tuple(claims)
+
+
+def _attempt(function: Callable[[Article], R], article: Article) -> tuple[bool, Any]:
+    try:
+        return True, function(article)
+    except Exception as exc:  # one bad article must not stop the batch
+        return False, f"{type(exc).__name__}: {exc}"
+
+
+def _clean_one(settings: Settings, templates: Templates, article: Article) -> Article:
+    return clean_article(article, settings=settings, templates=templates)
+
+
+def _segment_one(article: Article) -> dict[str, Any]:
+    from .store._records import sentences_data
+
+    return {"ok": sentences_data(segment(article))}
+
+
+def _digest(ids: Iterable[str]) -> str:
+    return hashlib.sha1("\n".join(ids).encode()).hexdigest()
+
+
+def _clean_key(settings_key: str, template_lines: Iterable[str]) -> str:
+    """What an article's cleaning depends on: the settings and its outlet's template lines."""
+    return f"{settings_key}-{_digest(sorted(template_lines))[:16]}"
+
+
+def _as_raw(article: Article) -> Article:
+    """The article as ingest gave it: cleaned text reset to the raw text."""
+    raw = article.raw_text
+    return replace(article, text=raw, removed=(), kept=((0, 0, len(raw)),))
+
+
+def _ungrouped(claim: Claim) -> Claim:
+    """A stored claim as ``group_claims`` made it, before corroboration."""
+    return replace(claim, origins=(), independent_count=0, chains=(), conflicts_with=())

@@ -1,53 +1,86 @@
 """Find text reuse between articles: who copied whom, how, and in which direction.
 
-Three steps, none of which compares all pairs of articles:
+Four steps, none of which compares all pairs of articles:
 
-1. **Candidates.** Each article's word ``shingle_size``-grams go into a
-   MinHash (datasketch) indexed in an LSH table, which finds near-duplicates;
-   an inverted index of hashed sentence trigrams finds partial reuse (a few
-   shared paragraphs in a long article) that whole-document MinHash misses.
-   Trigrams shared by more than ``max_posting`` articles are common phrases
-   and are ignored.
-2. **Alignment.** The sentences of each candidate pair are scored with
-   rapidfuzz (character ratio, and word-sequence ratio so that swapped
-   synonyms still align) and matched one to one, best first. Each matched
-   pair is ``verbatim``, ``near`` or ``substituted`` (same words in the same
-   order with a few swapped: the mark of machine-spun copies).
-3. **Kind and direction** from the coverage of each side and the share of
-   substituted sentences: ``verbatim``, ``abridged`` (the target is a subset),
-   ``extended`` (the target adds to an earlier, shorter source), ``spun``,
-   ``partial`` (a few passages reused) or ``shared_upstream`` (each side has
-   much aligned material and much the other lacks, and no publication times
-   tell which came first). Direction follows the publication times when both
-   are known, else the longer article is taken as the source, with a lower
-   ``direction_confidence``. Links that a common source explains (two copies
-   of one wire story) are dropped: see ``prune_redundant``.
+1. **Candidates** (``_signatures``). Sampled hashes of each article's word
+   ``shingle_size``-grams, computed with numpy, go into one inverted index; a
+   pair is a candidate when the hashes it shares are at least
+   ``min_containment`` of the smaller article. Containment, not Jaccard, so
+   an abridged copy, four reused paragraphs, or a spun copy and an abridged
+   copy of one upstream (Jaccard ≈ 0.2) are found. Hashes in more than
+   ``max_posting`` articles are common phrases and ignored.
+2. **Alignment** (``_align``). Sentences are matched one to one with
+   rapidfuzz: ``verbatim``, ``near`` or ``substituted`` (word swaps: spinning).
+   Quotes shared word for word do not count as reuse.
+3. **Kind and direction.** Coverage of each side gives ``verbatim``,
+   ``abridged``, ``extended``, ``spun`` or ``partial``; how the contained side
+   reuses the other's words (5-gram containment, word LCS; thresholds chosen
+   on Clough & Stevenson) separates copied, edited (``spun``) and
+   ``rewritten`` text. Direction, with ``direction_evidence``: a credit line
+   ("first published by"), publication times, one article naming the other's
+   outlet, degradation (a copy with a settled term swapped, "the official" →
+   "the manager", or a mangled name is not the source), containment; else
+   "undecided" (confidence 0.5). A damaged copy that also has much the clean
+   one lacks makes a ``shared_upstream`` link (confidence 0): neither copied
+   the other.
+4. **Rewrites** (``add_rewrites``, ``_paraphrase``). Pairs sharing enough
+   content words, and not already copies, are aligned by sentence
+   embeddings (``embed.MiniLMEmbedder`` by default, loaded only when needed):
+   ``rewritten`` when the derived side names its source and paraphrases at
+   least one of its sentences, or paraphrases ``rewrite_coverage`` of itself.
 
-Paraphrase ("rewritten") detection needs sentence embeddings and comes later.
+Links that a common source explains (two copies or rewrites of one wire
+story) are dropped: see ``prune_redundant``.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import combinations
 
-from datasketch import MinHash, MinHashLSH
-from rapidfuzz import fuzz, process
+import numpy as np
 
-from ._text import parse_time, shingles, words
+from . import _paraphrase as para
+from ._align import align, align_sentences, coverage
+from ._signatures import ShingleHasher
+from ._signatures import candidate_pairs as signature_pairs
+from ._text import content_words, parse_time, shingles, words
 from .config import Settings
-from .model import AlignedPair, Article, Reuse, Sentence, Span
+from .embed import Embedder, MiniLMEmbedder
+from .model import AlignedPair, Article, Reuse, Sentence
 
-MIN_SENTENCE_WORDS = 5
+__all__ = [
+    "align",
+    "align_sentences",
+    "candidate_pairs",
+    "classify",
+    "compare",
+    "compare_rewrite",
+    "add_rewrites",
+    "find_reuse",
+    "prune_redundant",
+]
+
 WHOLE = 0.95
+CREDITED = 0.95
 DATED = 0.9
+CITED = 0.8
+DEGRADED = 0.75
 CONTAINED = 0.8
 MOSTLY = 0.6
 SUBSTANTIAL = 0.25
 SPUN_SHARE = 0.3
+COPY_KINDS = ("verbatim", "abridged", "extended", "spun")
+
+
+@dataclass(frozen=True, slots=True)
+class Direction:
+    """Whether the first article is the source, how sure, and why."""
+
+    first_is_source: bool
+    confidence: float
+    evidence: str
 
 
 def find_reuse(
@@ -55,8 +88,13 @@ def find_reuse(
     sentences: Mapping[str, Sequence[Sentence]],
     *,
     settings: Settings | None = None,
+    embedder: Embedder | None = None,
 ) -> tuple[Reuse, ...]:
-    """Return one ``Reuse`` record for every pair of articles that share text."""
+    """Return one ``Reuse`` record for every pair of articles that share text.
+
+    ``embedder`` aligns paraphrased sentences (the ``rewritten`` kind); when
+    it is not given, MiniLM is loaded only if some pair needs it.
+    """
     settings = settings or Settings()
     by_id = {a.id: a for a in articles}
     links = []
@@ -66,7 +104,54 @@ def find_reuse(
         )
         if link is not None:
             links.append(link)
+    if settings.paraphrase:
+        links = add_rewrites(articles, sentences, links, settings=settings, embedder=embedder)
     return tuple(prune_redundant(links))
+
+
+def add_rewrites(
+    articles: Sequence[Article],
+    sentences: Mapping[str, Sequence[Sentence]],
+    links: Sequence[Reuse],
+    *,
+    settings: Settings,
+    embedder: Embedder | None = None,
+) -> list[Reuse]:
+    """``links`` plus a ``rewritten`` link for each paraphrasing pair not already a copy.
+
+    A ``rewritten`` link replaces a ``partial`` one between the same two
+    articles; when the partial link holds verbatim sentences (a passage
+    copied, not rewritten), only a rewrite that names its source does.
+    """
+    loose = ("partial", "rewritten")
+    linked = {frozenset((r.source_id, r.target_id)) for r in links if r.kind not in loose}
+    verbatim_passages = {
+        frozenset((r.source_id, r.target_id))
+        for r in links
+        if r.kind in loose and any(p.kind == "verbatim" for p in r.aligned)
+    }
+    todo = [
+        p for p in rewrite_candidates(articles, settings=settings) if frozenset(p) not in linked
+    ]
+    if not todo:
+        return list(links)
+    embedder = embedder or MiniLMEmbedder()
+    by_id = {a.id: a for a in articles}
+    rewrites = {}
+    for first, second in todo:
+        link = compare_rewrite(
+            by_id[first],
+            by_id[second],
+            sentences[first],
+            sentences[second],
+            settings=settings,
+            embedder=embedder,
+            named_only=frozenset((first, second)) in verbatim_passages,
+        )
+        if link is not None:
+            rewrites[frozenset((first, second))] = link
+    kept = [r for r in links if frozenset((r.source_id, r.target_id)) not in rewrites]
+    return kept + list(rewrites.values())
 
 
 def prune_redundant(links: Sequence[Reuse]) -> list[Reuse]:
@@ -83,6 +168,7 @@ def prune_redundant(links: Sequence[Reuse]) -> list[Reuse]:
         for link in links
         if link.kind in ("verbatim", "abridged", "spun") and link.direction_confidence >= 0.75
     }
+    links = _drop_siblings(links)
     kept = {frozenset((link.source_id, link.target_id)): link for link in links}
     for link in sorted(
         links,
@@ -92,6 +178,25 @@ def prune_redundant(links: Sequence[Reuse]) -> list[Reuse]:
         if _explained(link, kept):
             del kept[pair]
     return [link for link in links if frozenset((link.source_id, link.target_id)) in kept]
+
+
+def _drop_siblings(links: Sequence[Reuse]) -> list[Reuse]:
+    """Drop loose links (partial, rewritten) between two articles derived from one source.
+
+    Two rewrites of one wire story resemble each other because of the wire
+    story; a link between them stays only when one names the other's outlet.
+    """
+    sources: dict[str, set[str]] = {}
+    for link in links:
+        if link.kind in (*COPY_KINDS, "rewritten") and link.direction_confidence >= CITED:
+            sources.setdefault(link.target_id, set()).add(link.source_id)
+    return [
+        link
+        for link in links
+        if link.kind not in ("partial", "rewritten")
+        or _named(link.direction_evidence)
+        or not (sources.get(link.source_id, set()) & sources.get(link.target_id, set()))
+    ]
 
 
 def _explained(link: Reuse, kept: Mapping[frozenset[str], Reuse]) -> bool:
@@ -111,24 +216,48 @@ def _explained(link: Reuse, kept: Mapping[frozenset[str], Reuse]) -> bool:
 
 
 def _link_spans(link: Reuse, article_id: str) -> set[int]:
+    pairs = (*link.aligned, *link.paraphrases)
     if link.source_id == article_id:
-        return {p.source.start for p in link.aligned}
-    return {p.target.start for p in link.aligned}
+        return {p.source.start for p in pairs}
+    return {p.target.start for p in pairs}
 
 
 def candidate_pairs(
     articles: Sequence[Article],
-    sentences: Mapping[str, Sequence[Sentence]],
+    sentences: Mapping[str, Sequence[Sentence]] | None = None,
     *,
     settings: Settings,
-    max_posting: int = 50,
 ) -> set[tuple[str, str]]:
-    """Pairs of article ids (in input order) that may share text."""
-    order = {a.id: i for i, a in enumerate(articles)}
-    pairs = _minhash_pairs(articles, settings) | _sentence_fingerprint_pairs(
-        articles, sentences, settings, max_posting
+    """Pairs of article ids (in input order) that may share text.
+
+    Sampled word-shingle hashes of each article go into one inverted index;
+    a pair is a candidate when the hashes it shares make up at least
+    ``min_containment`` of the smaller article (see ``_signatures``).
+    """
+    hasher = ShingleHasher(
+        size=settings.shingle_size, sample=settings.shingle_sample, seed=settings.seed
     )
-    return {(a, b) if order[a] < order[b] else (b, a) for a, b in pairs if a != b}
+    signatures = [hasher.text_shingles(a.text) for a in articles]
+    rows = signature_pairs(
+        signatures,
+        min_shared=settings.min_shared_sentences,
+        min_containment=settings.min_containment,
+        max_posting=settings.max_posting,
+    )
+    return {(articles[i].id, articles[j].id) for i, j, _ in rows.tolist()}
+
+
+def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> list[tuple[str, str]]:
+    """Pairs that share enough content words to be worth a paraphrase alignment."""
+    hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
+    signatures = [hasher.shingles(content_words(a.text)) for a in articles]
+    rows = signature_pairs(
+        signatures,
+        min_shared=5,
+        min_containment=settings.paraphrase_candidate_containment,
+        max_posting=settings.max_posting,
+    )
+    return sorted((articles[i].id, articles[j].id) for i, j, _ in rows.tolist())
 
 
 def compare(
@@ -142,36 +271,164 @@ def compare(
     """Align two articles and classify their reuse; ``None`` when they share too little."""
     settings = settings or Settings()
     pairs = align(first_sentences, second_sentences, settings=settings)
-    if len(pairs) < settings.min_shared_sentences:
-        return None
-    first_coverage = _coverage(first_sentences, [p.source for p in pairs])
-    second_coverage = _coverage(second_sentences, [p.target for p in pairs])
-    source_first, confidence = _direction(first, second, first_coverage, second_coverage)
-    if not source_first:
-        pairs = [_swap(p) for p in pairs]
-        first, second = second, first
-        first_coverage, second_coverage = second_coverage, first_coverage
-    kind = classify(pairs, first_coverage, second_coverage)
+    reported = [p for p in pairs if p.kind != "verbatim" or not para.mostly_quote(p.target.text)]
+    if len(reported) < settings.min_shared_sentences:
+        return None  # quotes shared word for word are not article reuse
+    first_coverage = coverage(first_sentences, [p.source for p in pairs])
+    second_coverage = coverage(second_sentences, [p.target for p in pairs])
+    direction = _direction(first, second, pairs, first_coverage, second_coverage)
+    if direction.evidence.startswith("shared upstream"):
+        kind = "shared_upstream"
+    else:
+        if not direction.first_is_source:
+            pairs = [_swap(p) for p in pairs]
+            first, second = second, first
+            first_coverage, second_coverage = second_coverage, first_coverage
+        kind = classify(pairs, first_coverage, second_coverage)
+    confidence, evidence = direction.confidence, direction.evidence
+    refinable = kind in ("verbatim", "abridged", "extended") or (
+        kind == "shared_upstream" and not evidence.startswith(("undecided", "shared upstream"))
+    )
+    if refinable:
+        kind = _refine(kind, first, second, first_coverage, second_coverage, settings)
     if kind == "shared_upstream" and confidence >= DATED:
         kind = "partial"  # publication times order them: the later one took from the earlier
     elif kind == "shared_upstream":
         confidence = 0.0
-    elif kind == "extended" and confidence < 0.75:
+        evidence = (
+            evidence
+            if evidence.startswith("shared upstream")
+            else ("shared upstream: each has aligned material the other lacks")
+        )
+    elif kind == "extended" and confidence < DEGRADED:
         kind = "abridged"
         pairs = [_swap(p) for p in pairs]
         first, second = second, first
         first_coverage, second_coverage = second_coverage, first_coverage
+        evidence = "containment: the longer article is taken as the source"
     similarity = sum(p.similarity for p in pairs) / len(pairs)
     return Reuse(
         source_id=first.id,
         target_id=second.id,
-        kind=kind,
+        kind=kind,  # type: ignore[arg-type]
         score=round(similarity * max(first_coverage, second_coverage), 4),
         direction_confidence=round(confidence, 4),
         source_coverage=round(first_coverage, 4),
         target_coverage=round(second_coverage, 4),
         aligned=tuple(sorted(pairs, key=lambda p: p.target.start)),
+        direction_evidence=evidence,
     )
+
+
+def compare_rewrite(
+    first: Article,
+    second: Article,
+    first_sentences: Sequence[Sentence],
+    second_sentences: Sequence[Sentence],
+    *,
+    settings: Settings,
+    embedder: Embedder,
+    named_only: bool = False,
+) -> Reuse | None:
+    """A ``rewritten`` link when one article paraphrases much of the other, else ``None``.
+
+    The derived side must either name the source's outlet (or credit it) and
+    paraphrase at least one of its sentences, or paraphrase at least
+    ``rewrite_coverage`` of its own sentences (and ``rewrite_min_pairs``) from
+    the source without naming it. Shared quotes do not count. With
+    ``named_only`` (the two already share some verbatim passages) only the
+    first way counts.
+    """
+    direction = _rewrite_direction(first, second)
+    named = _named(direction.evidence)
+    if named_only and not named:
+        return None
+    if not direction.first_is_source:
+        first, second = second, first
+        first_sentences, second_sentences = second_sentences, first_sentences
+    pairs = para.paraphrase_pairs(
+        first_sentences,
+        second_sentences,
+        embedder=embedder,
+        threshold=settings.paraphrase_similarity,
+    )
+    source_coverage = _eligible_share(first_sentences, pairs)
+    target_coverage = _eligible_share(second_sentences, pairs)
+    confidence, evidence = direction.confidence, direction.evidence
+    if evidence.startswith("undecided") and abs(source_coverage - target_coverage) >= 0.1:
+        confidence, evidence = 0.6, "containment: the less paraphrased article is the source"
+        if source_coverage > target_coverage:
+            pairs = [_swap(p) for p in pairs]
+            first, second = second, first
+            first_sentences, second_sentences = second_sentences, first_sentences
+            source_coverage, target_coverage = target_coverage, source_coverage
+    enough = (
+        target_coverage >= settings.rewrite_coverage and len(pairs) >= settings.rewrite_min_pairs
+    )
+    if not pairs or not (named or enough):
+        return None
+    similarity = float(np.mean([p.similarity for p in pairs]))
+    return Reuse(
+        source_id=first.id,
+        target_id=second.id,
+        kind="rewritten",
+        score=round(similarity * target_coverage, 4),
+        direction_confidence=round(confidence, 4),
+        source_coverage=round(source_coverage, 4),
+        target_coverage=round(target_coverage, 4),
+        aligned=tuple(align(first_sentences, second_sentences, settings=settings)),
+        paraphrases=tuple(sorted(pairs, key=lambda p: p.target.start)),
+        direction_evidence=evidence,
+    )
+
+
+def _eligible_share(sentences: Sequence[Sentence], pairs: Sequence[AlignedPair]) -> float:
+    """Share of the sentences long enough to paraphrase that ``pairs`` align."""
+    eligible = {s.start for s in sentences if len(para.unquoted(s.text).split()) >= para.MIN_WORDS}
+    if not eligible:
+        return 0.0
+    ids = {s.article_id for s in sentences}
+    used = {p.source.start for p in pairs if p.source.article_id in ids}
+    used |= {p.target.start for p in pairs if p.target.article_id in ids}
+    return len(used & eligible) / len(eligible)
+
+
+def reuse_profile(inner: str, outer: str) -> tuple[float, float]:
+    """How ``inner`` reuses ``outer``: its share of word 5-grams found in ``outer``,
+    and its share of words in the longest common word subsequence with ``outer``."""
+    inner_words, outer_words = words(inner), words(outer)
+    if not inner_words:
+        return 0.0, 0.0
+    inner_grams = shingles(inner_words, 5)
+    contained = len(inner_grams & shingles(outer_words, 5)) / len(inner_grams)
+    matcher = SequenceMatcher(None, outer_words, inner_words, autojunk=False)
+    common = sum(block.size for block in matcher.get_matching_blocks())
+    return contained, common / len(inner_words)
+
+
+def _refine(
+    kind: str,
+    source: Article,
+    target: Article,
+    source_coverage: float,
+    target_coverage: float,
+    settings: Settings,
+) -> str:
+    """Copied, edited or rewritten, from how the contained side reuses the other's words.
+
+    The contained side (the target, or the source of an ``extended`` link) is a
+    copy when most of its word 5-grams are in the other, an edited ("spun")
+    copy when most of its words still follow the other's order, and a
+    rewrite otherwise. Thresholds chosen on Clough & Stevenson's short
+    answers (cut / light / heavy revisions).
+    """
+    inner, outer = (source, target) if kind == "extended" else (target, source)
+    contained, in_order = reuse_profile(inner.text, outer.text)
+    if contained >= settings.copy_containment:
+        return "partial" if kind == "shared_upstream" else kind
+    if in_order >= settings.edit_lcs:
+        return "spun"
+    return "rewritten"
 
 
 def classify(pairs: Sequence[AlignedPair], source_coverage: float, target_coverage: float) -> str:
@@ -199,124 +456,91 @@ def classify(pairs: Sequence[AlignedPair], source_coverage: float, target_covera
 
 
 def _contained(inner_coverage: float, outer_coverage: float) -> bool:
+    if inner_coverage >= WHOLE:
+        return True
     return inner_coverage >= MOSTLY and (1 - inner_coverage) <= 0.5 * (1 - outer_coverage)
 
 
-def align(
-    source: Sequence[Sentence], target: Sequence[Sentence], *, settings: Settings
-) -> list[AlignedPair]:
-    """Match sentences one to one, best first, keeping pairs above the threshold."""
-    left = [s for s in source if len(s.text.split()) >= MIN_SENTENCE_WORDS]
-    right = [s for s in target if len(s.text.split()) >= MIN_SENTENCE_WORDS]
-    if not left or not right:
-        return []
-    cutoff = settings.sentence_match_threshold * 100 - 15
-    scores = process.cdist(
-        [" ".join(words(s.text)) for s in left],
-        [" ".join(words(s.text)) for s in right],
-        scorer=fuzz.ratio,
-        score_cutoff=max(cutoff, 0),
-    )
-    candidates = []
-    for i, j in zip(*scores.nonzero(), strict=True):
-        pair = align_sentences(left[i], right[j], settings=settings)
-        if pair is not None:
-            candidates.append(pair)
-    return _one_to_one(candidates)
-
-
-def align_sentences(
-    source: Sentence, target: Sentence, *, settings: Settings
-) -> AlignedPair | None:
-    """Compare two sentences word by word; ``None`` when they are not the same sentence."""
-    source_words, target_words = words(source.text), words(target.text)
-    matcher = SequenceMatcher(None, source_words, target_words, autojunk=False)
-    word_ratio = matcher.ratio()
-    char_ratio = fuzz.ratio(" ".join(source_words), " ".join(target_words)) / 100
-    substitutions, inserted = _substitutions(matcher, source.text, target.text)
-    swap_ratio = _swap_tolerant_ratio(matcher, len(source_words), len(target_words))
-    similarity = max(word_ratio, char_ratio)
-    if max(similarity, swap_ratio if substitutions else 0.0) < settings.sentence_match_threshold:
-        return None
-    if source_words == target_words or (
-        not substitutions and similarity >= settings.verbatim_similarity
-    ):
-        kind = "verbatim"
-    elif substitutions and inserted <= 0.2 * max(len(source_words), len(target_words)):
-        kind = "substituted"
-    else:
-        kind = "near"
-    return AlignedPair(
-        source=_span(source),
-        target=_span(target),
-        similarity=round(similarity, 4),
-        kind=kind,
-        substitutions=tuple(substitutions),
-    )
-
-
-def _substitutions(
-    matcher: SequenceMatcher[str], source_text: str, target_text: str
-) -> tuple[list[tuple[str, str]], int]:
-    """Word swaps of up to three words, and the count of other inserted/deleted words."""
-    source_tokens = _surface_words(source_text)
-    target_tokens = _surface_words(target_text)
-    swaps, other = [], 0
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3:
-            swaps.append((" ".join(source_tokens[i1:i2]), " ".join(target_tokens[j1:j2])))
-        elif op != "equal":
-            other += max(i2 - i1, j2 - j1)
-    return swaps, other
-
-
-def _swap_tolerant_ratio(matcher: SequenceMatcher[str], source_len: int, target_len: int) -> float:
-    """Share of word positions that are equal or swapped one for one (spun copies)."""
-    kept = 0
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal" or (op == "replace" and i2 - i1 <= 3 and j2 - j1 <= 3):
-            kept += min(i2 - i1, j2 - j1)
-    longest = max(source_len, target_len)
-    return kept / longest if longest else 0.0
-
-
-def _surface_words(text: str) -> list[str]:
-    from ._text import word_spans
-
-    return [text[a:b] for a, b in word_spans(text)]
-
-
-def _one_to_one(candidates: Iterable[AlignedPair]) -> list[AlignedPair]:
-    used_source: set[int] = set()
-    used_target: set[int] = set()
-    chosen = []
-    for pair in sorted(candidates, key=lambda p: (-p.similarity, p.source.start, p.target.start)):
-        if pair.source.start in used_source or pair.target.start in used_target:
-            continue
-        used_source.add(pair.source.start)
-        used_target.add(pair.target.start)
-        chosen.append(pair)
-    return chosen
-
-
-def _coverage(sentences: Sequence[Sentence], aligned: Sequence[Span]) -> float:
-    """Share of the article's characters (in sentences long enough to align) that align."""
-    total = sum(len(s.text) for s in sentences if len(s.text.split()) >= MIN_SENTENCE_WORDS)
-    covered = sum(span.end - span.start for span in aligned)
-    return min(covered / total, 1.0) if total else 0.0
-
-
 def _direction(
-    first: Article, second: Article, first_coverage: float, second_coverage: float
-) -> tuple[bool, float]:
-    """Whether ``first`` is the source, and how sure that is."""
-    first_time, second_time = parse_time(first.published), parse_time(second.published)
-    if first_time and second_time and first_time != second_time:
-        return first_time < second_time, DATED
+    first: Article,
+    second: Article,
+    pairs: Sequence[AlignedPair],
+    first_coverage: float,
+    second_coverage: float,
+) -> Direction:
+    """Which of two aligned articles is the source, how sure, and why.
+
+    In order: a credit line, publication times, one naming the other's
+    outlet, degradation (a damaged copy is not the source; when the damaged
+    one also has much the clean one lacks, neither copied the other: a shared
+    upstream), then containment (the longer one); else undecided.
+    """
+    cue = _cue_direction(first, second)
+    if cue is not None and cue.confidence > DATED:
+        return cue
+    dated = _dated_direction(first, second)
+    if dated is not None and cue is not None and cue.first_is_source == dated.first_is_source:
+        return Direction(dated.first_is_source, DATED, f"{dated.evidence}; {cue.evidence}")
+    if dated is not None:
+        return dated
+    if cue is not None:
+        return cue
+    first_marks, second_marks, notes = para.degradation(pairs, first, second)
+    if first_marks != second_marks:
+        damaged_first = first_marks > second_marks
+        damaged_coverage = first_coverage if damaged_first else second_coverage
+        clean_coverage = second_coverage if damaged_first else first_coverage
+        damage = "; ".join(notes[:3])
+        if not _contained(damaged_coverage, clean_coverage):
+            return Direction(
+                not damaged_first,
+                0.0,
+                f"shared upstream: the {'first' if damaged_first else 'second'} is damaged "
+                f"({damage}) yet has {1 - damaged_coverage:.0%} the other lacks",
+            )
+        return Direction(not damaged_first, DEGRADED, f"degradation: {damage}")
     if abs(first_coverage - second_coverage) >= 0.1:
         # The article with less of itself aligned has material the other lacks: the longer one.
-        return first_coverage < second_coverage, 0.6
-    return True, 0.5
+        return Direction(
+            first_coverage < second_coverage, 0.6, "containment: the longer article is the source"
+        )
+    return Direction(True, 0.5, "undecided: no evidence orders them")
+
+
+def _rewrite_direction(first: Article, second: Article) -> Direction:
+    cue = _cue_direction(first, second)
+    if cue is not None and cue.confidence > DATED:
+        return cue
+    dated = _dated_direction(first, second)
+    if cue is not None and dated is not None and dated.first_is_source == cue.first_is_source:
+        return Direction(dated.first_is_source, DATED, f"{dated.evidence}; {cue.evidence}")
+    if cue is not None and dated is None:
+        return cue
+    return dated or Direction(True, 0.5, "undecided: no evidence orders them")
+
+
+def _cue_direction(first: Article, second: Article) -> Direction | None:
+    """A credit line or an outlet named by one article and not the other."""
+    first_credits, second_credits = para.credit_line(first, second), para.credit_line(second, first)
+    if first_credits != second_credits:
+        return Direction(second_credits, CREDITED, "credit: “first published in/by” its outlet")
+    first_cites, second_cites = para.cites(first, second), para.cites(second, first)
+    if first_cites != second_cites:
+        outlet = first.outlet if second_cites else second.outlet
+        return Direction(second_cites, CITED, f"cites its outlet ({outlet})")
+    return None
+
+
+def _named(evidence: str) -> bool:
+    """Whether direction evidence includes one article naming or crediting the other."""
+    return "cites its outlet" in evidence or "credit:" in evidence
+
+
+def _dated_direction(first: Article, second: Article) -> Direction | None:
+    first_time, second_time = parse_time(first.published), parse_time(second.published)
+    if first_time and second_time and first_time != second_time:
+        return Direction(first_time < second_time, DATED, "publication times")
+    return None
 
 
 def _swap(pair: AlignedPair) -> AlignedPair:
@@ -327,46 +551,3 @@ def _swap(pair: AlignedPair) -> AlignedPair:
         kind=pair.kind,
         substitutions=tuple((b, a) for a, b in pair.substitutions),
     )
-
-
-def _span(sentence: Sentence) -> Span:
-    return Span(
-        article_id=sentence.article_id, start=sentence.start, end=sentence.end, text=sentence.text
-    )
-
-
-def _minhash_pairs(articles: Sequence[Article], settings: Settings) -> set[tuple[str, str]]:
-    lsh = MinHashLSH(threshold=settings.lsh_threshold, num_perm=settings.num_perm)
-    signatures = {}
-    for article in articles:
-        signature = MinHash(num_perm=settings.num_perm, seed=settings.seed)
-        signature.update_batch(
-            s.encode("utf-8") for s in shingles(words(article.text), settings.shingle_size)
-        )
-        signatures[article.id] = signature
-        lsh.insert(article.id, signature)
-    return {
-        (article_id, other)
-        for article_id, signature in signatures.items()
-        for other in lsh.query(signature)
-    }
-
-
-def _sentence_fingerprint_pairs(
-    articles: Sequence[Article],
-    sentences: Mapping[str, Sequence[Sentence]],
-    settings: Settings,
-    max_posting: int,
-) -> set[tuple[str, str]]:
-    postings: dict[bytes, set[str]] = defaultdict(set)
-    for article in articles:
-        for sentence in sentences.get(article.id, ()):
-            for gram in shingles(words(sentence.text), settings.sentence_shingle_size):
-                postings[hashlib.blake2b(gram.encode(), digest_size=8).digest()].add(article.id)
-    shared: dict[tuple[str, str], int] = defaultdict(int)
-    for ids in postings.values():
-        if 1 < len(ids) <= max_posting:
-            for pair in combinations(sorted(ids), 2):
-                shared[pair] += 1
-    minimum = 3 * settings.min_shared_sentences
-    return {pair for pair, count in shared.items() if count >= minimum}

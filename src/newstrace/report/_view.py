@@ -165,6 +165,7 @@ class Verdict:
     articles: int
     outlets: int
     families: int
+    origins: int
     claims: int
     disputed: int
     flags: int
@@ -176,6 +177,7 @@ class Verdict:
             (plural(self.articles, "article"), "articles"),
             (plural(self.outlets, "outlet"), "articles"),
             (plural(self.families, "copy family", "copy families"), "families"),
+            (plural(self.origins, "independent origin"), "origins"),
             (plural(self.claims, "claim"), "claims"),
             (plural(self.disputed, "disputed claim"), "claims"),
         ]
@@ -186,7 +188,7 @@ class Verdict:
         return parts
 
     def line(self) -> str:
-        """``"11 articles · 8 outlets · 4 copy families · 9 claims · 1 disputed claim"``."""
+        """``"11 articles · 8 outlets · 4 copy families · 5 independent origins · …"``."""
         return " · ".join(text for text, _ in self.parts())
 
 
@@ -197,11 +199,18 @@ def verdict(brief: Brief) -> Verdict:
         articles=len(brief.articles),
         outlets=len({a.outlet.strip().lower() for a in brief.articles if a.outlet}),
         families=len(copy_families(ids, brief.reuse)),
+        origins=len(distinct_origins(brief.claims)),
         claims=len(brief.claims),
         disputed=sum(is_disputed(c) for c in brief.claims),
         flags=len(brief.flags),
         skipped=len(brief.skipped),
     )
+
+
+def distinct_origins(claims: Iterable[Claim]) -> set[tuple[str, str]]:
+    """The claims' origins as ``(kind, folded name)``: the same speaker, outlet or
+    document counts once whichever claims it stands behind."""
+    return {(o.kind, " ".join(o.name.lower().split())) for c in claims for o in c.origins}
 
 
 def default_title(brief: Brief) -> str:

@@ -26,7 +26,17 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from newstrace.model import AlignedPair, Article, Brief, Claim, Origin, Quote, Reuse
+from newstrace.model import AlignedPair, Article, Brief, Claim, Flag, Origin, Quote, Reuse
+from newstrace.report._graph_layout import Layout
+from newstrace.report._graph_view import story_graph
+from newstrace.report._sections import (
+    Link,
+    article_names,
+    names_pattern,
+    origin_rows,
+    step_links,
+    timeline_rows,
+)
 from newstrace.report._view import (
     Edges,
     article_labels,
@@ -45,9 +55,17 @@ from newstrace.report._view import (
 
 _TEMPLATES = Path(__file__).parent / "templates"
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
-
-# Graph geometry, in SVG user units.
-BOX_W, BOX_H, V_GAP, COL_GAP, MARGIN, HEAD, MAX_COLS = 210, 50, 40, 150, 12, 24, 4
+_WORD = re.compile(r"[\w-]+")
+LEGEND = (
+    ("verbatim", "verbatim copy"),
+    ("abridged", "abridged"),
+    ("extended", "extended"),
+    ("spun", "spun (words swapped)"),
+    ("rewritten", "rewritten"),
+    ("partial", "partial"),
+    ("shared_upstream", "shared unseen upstream"),
+    ("cites", "cites the outlet"),
+)
 
 
 def anchor(prefix: str, ident: str) -> str:
@@ -132,12 +150,6 @@ class ArticleRef:
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
-    text: str
-    href: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class SpanView:
     """A linked piece of an article: a mention (``kind`` = stance), a quote
     (``kind`` = cue, ``note`` = "direct" or "reported"), a citation (``kind`` =
@@ -169,39 +181,6 @@ class ReuseView:
     open: bool
 
 
-@dataclass(frozen=True, slots=True)
-class GraphBox:
-    x: float
-    y: float
-    href: str
-    line1: str
-    line2: str
-    tip: str
-    single: bool
-
-
-@dataclass(frozen=True, slots=True)
-class GraphEdge:
-    path: str
-    kind: str
-    label: str
-    lx: float
-    ly: float
-    href: str
-    arrow: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Graph:
-    width: float
-    height: float
-    headers: list[tuple[float, float, str]]
-    boxes: list[GraphBox]
-    edges: list[GraphEdge]
-    box_w: float = BOX_W
-    box_h: float = BOX_H
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FamilyView:
     number: int
@@ -216,7 +195,7 @@ class StoryView:
     count: int
     families: list[FamilyView]
     singles: list[ArticleRef]
-    graph: Graph
+    graph: Layout
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -249,10 +228,21 @@ class ClaimView:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteView:
+    """A quote with the words a quality flag found altered marked."""
+
+    span: SpanView
+    segments: list[Segment]
+    altered: list[str]
+    also: list[SpanView]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class QuoteGroup:
     speaker: str
     kind: str
-    quotes: list[SpanView]
+    quotes: list[QuoteView]
+    count: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -275,6 +265,18 @@ class _Context:
         self.by_id = {article.id: article for article in brief.articles}
         self.numbers = {claim.id: n for n, claim in enumerate(brief.claims, start=1)}
         self.rendered: set[str] = set()
+        self.names = article_names(brief.articles)
+        self.pattern = names_pattern(self.names)
+
+    def named(self, text: str) -> str:
+        """``text`` with the article ids it mentions replaced by their labels."""
+        return _WORD.sub(lambda m: self.labels.get(m.group(0), m.group(0)), text)
+
+    def article_href(self, article_id: str) -> str:
+        return "#" + anchor("article", article_id)
+
+    def claim_href(self, claim_id: str) -> str:
+        return "#" + anchor("claim", claim_id)
 
     def ref(self, article_id: str) -> ArticleRef:
         article = self.by_id.get(article_id)
@@ -294,6 +296,14 @@ class _Context:
         """A span linked to its mark, or to its article when the mark lost an overlap."""
         href = "#" + (mark if mark in self.rendered else anchor("article", article_id))
         return SpanView(self.ref(article_id), href, text, kind, note)
+
+    def cite_href(self, article_id: str, outlet: str) -> str:
+        """The first marked citation of ``outlet`` in an article, else the article."""
+        for i, c in enumerate(self.brief.citations):
+            same = c.article_id == article_id and c.outlet.lower() == outlet.lower()
+            if same and f"cite-{i}" in self.rendered:
+                return f"#cite-{i}"
+        return "#" + anchor("article", article_id)
 
 
 def _article_marks(ctx: _Context) -> dict[str, list[Mark]]:
@@ -379,76 +389,17 @@ def _column_order(ctx: _Context, family: Sequence[str], edges: Edges) -> list[st
 
 def _graph(
     ctx: _Context, groups: Sequence[tuple[tuple[str, ...], Edges]], singles: Sequence[str]
-) -> Graph:
-    """Lay families out as columns of boxes, at most ``MAX_COLS`` to a row.
-
-    A last column gathers the ``singles``, the articles no reuse links.
-    """
-    headers: list[tuple[float, float, str]] = []
-    boxes: list[GraphBox] = []
-    lines: list[GraphEdge] = []
-    columns = [*groups, (tuple(singles), [])] if singles else list(groups)
-    row_top, row_height = float(MARGIN), 0.0
-    for n, (column, edges) in enumerate(columns):
-        if n and n % MAX_COLS == 0:
-            row_top += row_height + V_GAP
-            row_height = 0.0
-        x = MARGIN + (n % MAX_COLS) * (BOX_W + COL_GAP)
-        single = bool(singles) and n == len(columns) - 1
-        order = list(column) if single else _column_order(ctx, column, edges)
-        headers.append((x, row_top + 14, "no reuse found" if single else f"family {n + 1}"))
-        top = row_top + HEAD
-        boxes += [_box(ctx, a, x, top + i * (BOX_H + V_GAP), single) for i, a in enumerate(order)]
-        position = {article_id: i for i, article_id in enumerate(order)}
-        lines += [_line(i, e, x, top, position) for i, e in edges]
-        row_height = max(row_height, HEAD + len(order) * (BOX_H + V_GAP) - V_GAP)
-    width = MARGIN + min(len(columns), MAX_COLS) * (BOX_W + COL_GAP) - COL_GAP / 3
-    height = row_top + row_height + MARGIN
-    return Graph(width=width, height=height, headers=headers, boxes=boxes, edges=lines)
-
-
-def _box(ctx: _Context, article_id: str, x: float, y: float, single: bool) -> GraphBox:
-    ref = ctx.ref(article_id)
-    line1 = shorten(f"{ref.label} · {ref.outlet}" if ref.outlet else ref.label, 25)
-    tip = " · ".join(p for p in (ref.label, ref.outlet, ref.title, ref.published) if p)
-    return GraphBox(x, y, ref.href, line1, shorten(ref.title, 29), tip, single)
-
-
-def _line(index: int, edge: Reuse, x: float, top: float, position: dict[str, int]) -> GraphEdge:
-    """A straight arrow between neighbours, else a curve bulging right of the column."""
-    i, j = position[edge.source_id], position[edge.target_id]
-
-    def y_of(k: int) -> float:
-        return top + k * (BOX_H + V_GAP)
-
-    if abs(i - j) == 1:
-        cx = x + BOX_W / 2
-        y1, y2 = (y_of(i) + BOX_H, y_of(j)) if i < j else (y_of(i), y_of(j) + BOX_H)
-        path, lx, ly = f"M{cx},{y1} L{cx},{y2}", cx + 7, (y1 + y2) / 2 + 4
-    else:
-        xr, y1, y2 = x + BOX_W, y_of(i) + BOX_H / 2, y_of(j) + BOX_H / 2
-        bulge = min(36 + 16 * abs(i - j), COL_GAP - 60)
-        path = f"M{xr},{y1} C{xr + bulge},{y1} {xr + bulge},{y2} {xr},{y2}"
-        lx, ly = xr + bulge * 0.75 + 4, (y1 + y2) / 2 + 4
-    label = f"{edge.kind.replace('_', ' ')} {edge.score:.2f}"
-    arrow = edge.kind != "shared_upstream"
-    return GraphEdge(path, edge.kind, label, lx, ly, f"#reuse-{index}", arrow)
+) -> Layout:
+    """The story's provenance graph, laid out (see ``_graph_view``)."""
+    return story_graph(ctx.brief, groups, singles, ctx.ref, ctx.cite_href)
 
 
 # ---------------------------------------------------------------- claims, quotes, reuse
 
 
 def _step_links(ctx: _Context, step: str) -> list[Link]:
-    """A chain step with article ids replaced by linked labels."""
-    links: list[Link] = []
-    for word in step.split(" "):
-        if word in ctx.by_id:
-            links.append(Link(ctx.labels[word], ctx.ref(word).href))
-        elif links and not links[-1].href:
-            links[-1] = Link(f"{links[-1].text} {word}")
-        else:
-            links.append(Link(word))
-    return links
+    """A chain step with the articles it names replaced by linked labels."""
+    return step_links(step, ctx.pattern, ctx.names, ctx.labels, ctx.article_href)
 
 
 def _origin_view(ctx: _Context, origin: Origin) -> OriginView:
@@ -494,16 +445,45 @@ def _claim_view(ctx: _Context, claim: Claim) -> ClaimView:
 
 def _quote_groups(ctx: _Context) -> list[QuoteGroup]:
     index = {id(q): i for i, q in enumerate(ctx.brief.quotes)}
+    flags: dict[str, list[Flag]] = {}
+    for flag in ctx.brief.flags:
+        if flag.start < flag.end:
+            flags.setdefault(flag.article_id, []).append(flag)
 
-    def view(q: Quote) -> SpanView:
+    def view(q: Quote) -> QuoteView:
         text = bare_quote(q.text) if q.direct else q.text
         note = "direct" if q.direct else "reported"
-        return ctx.span(f"quote-{index[id(q)]}", q.article_id, text, q.cue or "", note)
+        span = ctx.span(f"quote-{index[id(q)]}", q.article_id, text, q.cue or "", note)
+        inside = [f for f in flags.get(q.article_id, []) if q.start <= f.start and f.end <= q.end]
+        shift = q.start + max(q.text.find(text), 0)
+        marks = [
+            Mark(f.start - shift, f.end - shift, "sub", title=f"{f.kind}: {f.evidence}")
+            for f in inside
+        ]
+        evidence = [f"{f.kind.replace('_', ' ')}: {ctx.named(f.evidence)}" for f in inside]
+        return QuoteView(span=span, segments=highlight(text, marks), altered=evidence, also=[])
 
     return [
-        QuoteGroup(speaker=speaker, kind=kind, quotes=[view(q) for q in quotes])
+        QuoteGroup(
+            speaker=speaker,
+            kind=kind,
+            quotes=_merge_same(view(q) for q in quotes),
+            count=len(quotes),
+        )
         for speaker, kind, quotes in quotes_by_speaker(ctx.brief.quotes)
     ]
+
+
+def _merge_same(views: Iterable[QuoteView]) -> list[QuoteView]:
+    """One line per wording: the same words in several articles list those articles."""
+    merged: dict[str, QuoteView] = {}
+    for view in views:
+        key = view.span.note + " ".join(re.findall(r"\w+", view.span.text.lower()))
+        if key in merged and not view.altered:
+            merged[key].also.append(view.span)
+        else:
+            merged.setdefault(key if not view.altered else f"{key}#{len(merged)}", view)
+    return list(merged.values())
 
 
 def _citations(ctx: _Context) -> list[SpanView]:
@@ -516,7 +496,7 @@ def _citations(ctx: _Context) -> list[SpanView]:
 
 def _flags(ctx: _Context) -> list[SpanView]:
     return [
-        ctx.span(f"flag-{i}", f.article_id, f.text, f.kind, f.evidence)
+        ctx.span(f"flag-{i}", f.article_id, f.text, f.kind, ctx.named(f.evidence))
         for i, f in enumerate(ctx.brief.flags)
     ]
 
@@ -565,18 +545,30 @@ def _environment() -> Environment:
     )
 
 
-def render_html(brief: Brief, *, title: str | None = None) -> str:
-    """Render ``brief`` as one self-contained HTML page (inline CSS and SVG, no scripts)."""
+def render_template(name: str, **values: object) -> str:
+    """Render one of the report templates (autoescaped) with ``values``."""
+    return _environment().get_template(name).render(**values)
+
+
+def render_html(brief: Brief, *, title: str | None = None, back: str | None = None) -> str:
+    """Render ``brief`` as one self-contained HTML page (inline CSS and SVG, no scripts).
+
+    ``back``, when given, is a relative link (e.g. ``index.html``) shown above the title.
+    """
     ctx = _Context(brief)
     articles = _articles(ctx)  # first: it records which spans got marked
     reuse = _reuse_views(ctx)
     template = _environment().get_template("brief.html.j2")
     return template.render(
         title=title or default_title(brief),
+        back=back,
         verdict=verdict(brief),
         stories=_stories(ctx, reuse),
         show_story_titles=bool(brief.stories),
+        legend=LEGEND,
         claims=[_claim_view(ctx, c) for c in brief.claims],
+        origins=origin_rows(brief, ctx.numbers, ctx.claim_href, ctx.article_href, ctx.labels),
+        timeline=timeline_rows(brief, ctx.labels, ctx.article_href),
         quote_groups=_quote_groups(ctx),
         citations=_citations(ctx),
         reuse=reuse,
@@ -584,3 +576,18 @@ def render_html(brief: Brief, *, title: str | None = None) -> str:
         articles=articles,
         skipped=brief.skipped,
     )
+
+
+def article_segments(brief: Brief, article_id: str) -> list[Segment]:
+    """An article's cleaned text cut into plain and marked segments (quotes, citations,
+    claim mentions and flags, with the anchors the full brief uses)."""
+    marks = _article_marks(_Context(brief))
+    return highlight(brief.article(article_id).text, marks.get(article_id, []))
+
+
+def marked_anchors(brief: Brief) -> set[str]:
+    """The anchors (``quote-3``, ``mention-2-0``, ...) that won their place in the
+    highlighted article texts; a link to any other span should fall back to its article."""
+    ctx = _Context(brief)
+    _articles(ctx)
+    return ctx.rendered

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from newstrace.model import Article, Brief
 from newstrace.report._view import (
     article_labels,
@@ -21,13 +23,16 @@ from newstrace.report._view import (
 )
 
 QUOTES_PER_SPEAKER = 5  # the Markdown brief is for pasting: longer lists are cut
+MAX_CLAIMS = 15
+MAX_ORIGINS = 8
+MAX_FLAG_EXAMPLES = 5
 
 
 def _article_md(article: Article, labels: dict[str, str]) -> str:
     parts = [f"**{label_for(labels, article.id)}**"]
     if article.outlet:
         parts.append(f"*{md_text(article.outlet)}*")
-    parts.append(md_text(article.title or article.source_path))
+    parts.append(md_text(shorten(article.title or article.source_path, 70)))
     if article.published:
         parts.append(f"({md_text(article.published)})")
     return " ".join(parts)
@@ -63,7 +68,7 @@ def _claims_md(brief: Brief) -> list[str]:
         "| # | statement | articles | independent | origins | stance / conflicts |",
         "| --: | --- | --: | --: | --- | --- |",
     ]
-    for claim in brief.claims:
+    for claim in brief.claims[:MAX_CLAIMS]:
         origins = "; ".join(f"{o.kind}: {o.name}" for o in claim.origins) or "—"
         stance = ", ".join(f"{n} {s}" for s, n in stance_counts(claim))
         conflicts = ", ".join(f"#{numbers[c]}" if c in numbers else c for c in claim.conflicts_with)
@@ -71,13 +76,39 @@ def _claims_md(brief: Brief) -> list[str]:
             stance = f"{stance}; conflicts with {conflicts}"
         cells = [
             str(numbers[claim.id]),
-            shorten(claim.statement, 200),
+            shorten(claim.statement, 140),
             str(len(mentioning_articles(claim))),
             str(claim.independent_count),
             origins,
             stance or "—",
         ]
         lines.append("| " + " | ".join(md_text(cell) for cell in cells) + " |")
+    if len(brief.claims) > MAX_CLAIMS:
+        lines += ["", f"… and {len(brief.claims) - MAX_CLAIMS} more claims in the HTML brief."]
+    return [*lines, ""]
+
+
+def _origins_md(brief: Brief, labels: dict[str, str]) -> list[str]:
+    """The distinct origins, most used first, with the articles that carry them."""
+    rows: dict[tuple[str, str], tuple[str, set[str], list[str]]] = {}
+    for claim in brief.claims:
+        for origin in claim.origins:
+            key = (origin.kind, " ".join(origin.name.lower().split()))
+            name, claims, articles = rows.setdefault(key, (origin.name, set(), []))
+            claims.add(claim.id)
+            articles[:] = dict.fromkeys([*articles, *(m.article_id for m in claim.mentions)])
+    if not rows:
+        return []
+    ordered = sorted(rows.items(), key=lambda item: (-len(item[1][1]), item[1][0].lower()))
+    lines = ["## Independent origins", ""]
+    for (kind, _), (name, claims, articles) in ordered[:MAX_ORIGINS]:
+        carried = ", ".join(label_for(labels, a) for a in articles)
+        lines.append(
+            f"- **{md_text(name)}** ({kind.replace('_', ' ')}): "
+            f"{plural(len(claims), 'claim')}, carried by {carried}"
+        )
+    if len(ordered) > MAX_ORIGINS:
+        lines.append(f"- … and {len(ordered) - MAX_ORIGINS} more")
     return [*lines, ""]
 
 
@@ -113,17 +144,22 @@ def _citations_md(brief: Brief, labels: dict[str, str]) -> list[str]:
 
 
 def _flags_md(brief: Brief, labels: dict[str, str]) -> list[str]:
+    """Flags counted per article and kind, then a few examples."""
     if not brief.flags:
         return []
-    lines = [
-        "## Quality flags",
-        "",
-        "| article | kind | text | evidence |",
-        "| --- | --- | --- | --- |",
-    ]
+    counts: dict[str, Counter[str]] = {}
     for flag in brief.flags:
+        counts.setdefault(flag.article_id, Counter())[flag.kind.replace("_", " ")] += 1
+    lines = ["## Quality flags", ""]
+    for article_id, kinds in counts.items():
+        listed = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+        lines.append(f"- **{label_for(labels, article_id)}**: {listed}")
+    lines += ["", "| article | kind | text | evidence |", "| --- | --- | --- | --- |"]
+    for flag in brief.flags[:MAX_FLAG_EXAMPLES]:
         cells = [label_for(labels, flag.article_id), flag.kind, shorten(flag.text), flag.evidence]
         lines.append("| " + " | ".join(md_text(cell) for cell in cells) + " |")
+    if len(brief.flags) > MAX_FLAG_EXAMPLES:
+        lines += ["", f"… and {len(brief.flags) - MAX_FLAG_EXAMPLES} more flags in the HTML brief."]
     return [*lines, ""]
 
 
@@ -143,6 +179,7 @@ def render_markdown(brief: Brief, *, title: str | None = None) -> str:
     lines = [f"# {md_text(title or default_title(brief))}", "", f"**{verdict(brief).line()}**", ""]
     if brief.articles:
         lines += _families_md(brief, labels)
+    lines += _origins_md(brief, labels)
     lines += _claims_md(brief)
     lines += _quotes_md(brief, labels)
     lines += _citations_md(brief, labels)

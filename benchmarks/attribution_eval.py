@@ -1,0 +1,250 @@
+"""Evaluate newstrace attribution on PolNeAR (brat attributions) against baselines.
+
+usage: .venv/bin/python benchmarks/attribution_eval.py POLNEAR_SPLIT_DIR [SPLIT_DIR ...]
+       [--scorer PATH] [--out DIR] [--textacy]
+
+For each split (e.g. ``../shared/data/polnear/data/dev``) the articles are read at run
+time (nothing from PolNeAR is stored in the repository), cleaned, segmented and passed
+to ``extract_attribution``. Two systems run in the same process on the same texts:
+
+* ``newstrace``: the attribution stage as the pipeline runs it;
+* ``baseline``: quote-mark pairs per paragraph, speaker = the nearest capitalised name;
+* ``textacy``: ``textacy.extract.triples.direct_quotations`` when ``--textacy`` is given
+  and textacy is importable (it is not a project dependency).
+
+Figures, per system: the official scorer (``score_polnear.py``, run as a subprocess on a
+JSON brief, so its numbers are the comparable ones) and this script's own table:
+content-span precision/recall/F1 with exact (same token sequence) and overlap
+(token F1 >= 0.5, the scorer's rule) matching, speaker accuracy over matched contents
+(the scorer's rule: a shared non-pronoun word with the gold source), for all
+attributions and for direct ones (gold content containing a double quotation mark;
+predicted ``direct=True`` or holding a quotation mark, i.e. a mixed quote).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import ModuleType
+
+from newstrace.attribution import extract_attribution
+from newstrace.clean import clean_article
+from newstrace.model import Article, Brief, Quote
+from newstrace.segment import paragraphs, segment
+
+DEFAULT_SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score_polnear.py"
+System = Callable[[Article], list[Quote]]
+
+
+def load_scorer(path: Path) -> ModuleType:
+    """Import the official scorer to reuse its gold reader and token F1."""
+    spec = importlib.util.spec_from_file_location("score_polnear", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot import scorer {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_articles(split: Path) -> list[Article]:
+    """The split's texts as cleaned articles (ids are the file names)."""
+    articles = []
+    for path in sorted((split / "text").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        raw = Article(
+            id=path.name,
+            source_path=str(path),
+            raw_text=text,
+            text=text,
+            kept=((0, 0, len(text)),),
+        )
+        articles.append(clean_article(raw))
+    return articles
+
+
+def run_newstrace(article: Article) -> list[Quote]:
+    return list(extract_attribution(article, segment(article))[0])
+
+
+# --- baseline: quote pairs + nearest capitalised name -----------------------------------------
+
+_PAIR = re.compile(r"[\"“]([^\"“”\n]{1,1500})[\"”]")
+_CAPNAME = re.compile(r"\b[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}")
+_NOT_NAME = frozenset("The A An He She It They We I In On But And This That When".split())
+
+
+def run_baseline(article: Article) -> list[Quote]:
+    """Each quote-mark pair inside a paragraph; speaker = nearest capitalised name."""
+    text = article.text
+    quotes = []
+    for lo, hi in paragraphs(text):
+        for match in _PAIR.finditer(text, lo, hi):
+            start, end = match.span(1)
+            speaker = _nearest_name(text, lo, hi, match.start(), match.end())
+            quotes.append(_quote(article.id, text, start, end, speaker))
+    return quotes
+
+
+def _nearest_name(text: str, lo: int, hi: int, start: int, end: int) -> str | None:
+    best: tuple[int, str] | None = None
+    for name in _CAPNAME.finditer(text, max(lo, start - 200), min(hi, end + 200)):
+        if start <= name.start() < end or name.group() in _NOT_NAME:
+            continue
+        distance = start - name.end() if name.end() <= start else name.start() - end
+        if best is None or distance < best[0]:
+            best = (distance, name.group())
+    return best[1] if best else None
+
+
+def _quote(article_id: str, text: str, start: int, end: int, speaker: str | None) -> Quote:
+    return Quote(
+        id=f"{article_id}:{start}",
+        article_id=article_id,
+        start=start,
+        end=end,
+        text=text[start:end],
+        speaker=speaker,
+        speaker_kind="named" if speaker else "unknown",
+    )
+
+
+def textacy_system() -> System | None:
+    """textacy's ``direct_quotations`` over spaCy's full pipeline, if textacy is installed."""
+    try:
+        from textacy.extract.triples import direct_quotations
+
+        from newstrace._nlp import NLP
+    except ImportError:
+        return None
+    nlp = NLP(components=None).load()
+
+    def run(article: Article) -> list[Quote]:
+        doc = nlp(article.text)
+        try:
+            found = list(direct_quotations(doc))
+        except Exception:  # textacy raises on odd quote counts; count it as nothing found
+            return []
+        return [
+            _quote(
+                article.id,
+                article.text,
+                q.content.start_char,
+                q.content.end_char,
+                " ".join(t.text for t in q.speaker),
+            )
+            for q in found
+        ]
+
+    return run
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+def score(scorer: ModuleType, gold: dict, predicted: dict[str, list[Quote]]) -> dict[str, dict]:
+    """P/R/F1 (exact and overlap) and speaker accuracy, for all and for direct attributions."""
+    out = {}
+    for subset in ("all", "direct"):
+        for rule in ("exact", "overlap"):
+            out[f"{subset}/{rule}"] = _score_subset(scorer, gold, predicted, subset, rule)
+    return out
+
+
+def _matches(scorer: ModuleType, rule: str) -> Callable[[str, str], bool]:
+    if rule == "exact":
+        return lambda a, b: bool(scorer.toks(a)) and scorer.toks(a) == scorer.toks(b)
+    return lambda a, b: scorer.f1(a, b) >= 0.5
+
+
+def _score_subset(scorer, gold, predicted, subset: str, rule: str) -> dict:
+    match = _matches(scorer, rule)
+    tp_pred = n_pred = tp_gold = n_gold = spk_ok = spk_n = 0
+    for name, items in gold.items():
+        preds = [q for q in predicted.get(name, []) if subset == "all" or _direct(q)]
+        golds = [g for g in items if subset == "all" or g["direct"]]
+        n_pred += len(preds)
+        tp_pred += sum(any(match(q.text, g["content"]) for g in items) for q in preds)
+        for g in golds:
+            hits = [q for q in preds if match(q.text, g["content"])]
+            n_gold += 1
+            tp_gold += bool(hits)
+            wanted = set(scorer.toks(g["source"])) - scorer.PRONOUNS
+            if hits and wanted:
+                best = max(hits, key=lambda q: scorer.f1(q.text, g["content"]))
+                spk_n += 1
+                spk_ok += bool(wanted & set(scorer.toks(best.speaker or "")))
+    p = tp_pred / n_pred if n_pred else 0.0
+    r = tp_gold / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"P": p, "R": r, "F1": f, "speaker": spk_ok / spk_n if spk_n else 0.0, "n": n_gold}
+
+
+def _direct(quote: Quote) -> bool:
+    """Direct as PolNeAR counts it: a direct quote, or reported speech holding a partial one."""
+    return quote.direct or any(mark in quote.text for mark in '"“”')
+
+
+def official(scorer_path: Path, brief_path: Path, split: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, str(scorer_path), str(brief_path), str(split)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip()
+
+
+def write_brief(articles: list[Article], quotes: Iterable[Quote], path: Path) -> None:
+    brief = Brief(articles=tuple(articles), quotes=tuple(quotes))
+    doc = brief.to_dict()
+    for entry in doc["articles"]:  # the scorer keys articles by file name
+        entry["source_path"] = entry["id"]
+        entry.pop("text", None)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def evaluate(split: Path, systems: dict[str, System], scorer_path: Path, out: Path) -> None:
+    scorer = load_scorer(scorer_path)
+    gold = scorer.load_gold(split)
+    articles = read_articles(split)
+    print(f"\n== {split} ({len(articles)} articles)")
+    for label, system in systems.items():
+        began = time.perf_counter()
+        predicted = {a.id: system(a) for a in articles}
+        seconds = time.perf_counter() - began
+        brief_path = out / f"{split.name}-{label}.json"
+        write_brief(articles, (q for qs in predicted.values() for q in qs), brief_path)
+        print(f"\n[{label}] {len(articles) / seconds:.1f} articles/s")
+        print("official scorer:", official(scorer_path, brief_path, split).replace("\n", "\n  "))
+        print(f"{'subset/match':16} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'gold':>6}")
+        for key, row in score(scorer, gold, predicted).items():
+            print(
+                f"{key:16} {row['P']:6.3f} {row['R']:6.3f} {row['F1']:6.3f} "
+                f"{row['speaker']:8.3f} {row['n']:6d}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("splits", nargs="+", type=Path)
+    parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
+    parser.add_argument("--out", type=Path, default=Path("out/polnear"))
+    parser.add_argument("--textacy", action="store_true")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    systems: dict[str, System] = {"newstrace": run_newstrace, "baseline": run_baseline}
+    if args.textacy and (textacy := textacy_system()):
+        systems["textacy"] = textacy
+    for split in args.splits:
+        evaluate(split, systems, args.scorer, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Benchmark reuse candidate generation against plain datasketch MinHash-LSH.
+
+    python benchmarks/bench_reuse.py 10000 [--verify] [--seed 0] [--sample 4]
+
+Both methods run in the same process tree on the same synthetic corpus
+(``benchmarks/synthetic.py``), each in a forked child so that its peak memory
+(``ru_maxrss`` above the child's starting RSS) is its own:
+
+* **newstrace**: vectorised sampled word-4-gram hashes + containment
+  postings (``newstrace._signatures``);
+* **datasketch**: ``MinHash(num_perm=128).update_batch`` of the word 4-grams of
+  each article + ``MinHashLSH(threshold=0.5)``, the setup of issue 5.
+
+Printed per method: total time, articles/s, candidate pairs and candidate
+pairs/s, peak memory, and recall of the planted copy relations (verbatim,
+abridged, spun, rome-like shared upstream; rewritten separately, since
+rewrites are found by the embedding stage, not by shingles). With
+``--verify`` every candidate pair is aligned with ``newstrace.reuse.compare``
+and links a common source explains are pruned, giving recall and precision
+after verification.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic  # noqa: E402
+
+from newstrace._signatures import ShingleHasher, candidate_pairs  # noqa: E402
+from newstrace._text import content_words, shingles, words  # noqa: E402
+from newstrace.config import Settings  # noqa: E402
+from newstrace.model import Article  # noqa: E402
+from newstrace.reuse import compare, prune_redundant  # noqa: E402
+from newstrace.segment import segment  # noqa: E402
+
+SURFACE_KINDS = ("verbatim", "abridged", "spun", "shared_upstream")
+
+
+def ours(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
+    hasher = ShingleHasher(size=settings.shingle_size, sample=sample, seed=settings.seed)
+    signatures = [hasher.text_shingles(text) for text in texts]
+    rows = candidate_pairs(
+        signatures,
+        min_shared=settings.min_shared_sentences,
+        min_containment=settings.min_containment,
+        max_posting=settings.max_posting,
+    )
+    return {(int(i), int(j)) for i, j, _ in rows.tolist()}
+
+
+def ours_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
+    """Candidates for the paraphrase stage: content-word postings (``rewrite_candidates``)."""
+    hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
+    signatures = [hasher.shingles(content_words(text)) for text in texts]
+    rows = candidate_pairs(
+        signatures,
+        min_shared=5,
+        min_containment=settings.paraphrase_candidate_containment,
+        max_posting=settings.max_posting,
+    )
+    return {(int(i), int(j)) for i, j, _ in rows.tolist()}
+
+
+def datasketch_lsh(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    signatures = []
+    for index, text in enumerate(texts):
+        signature = MinHash(num_perm=128, seed=settings.seed)
+        signature.update_batch(s.encode("utf-8") for s in shingles(words(text), 4))
+        lsh.insert(index, signature)
+        signatures.append(signature)
+    pairs = set()
+    for index, signature in enumerate(signatures):
+        for other in lsh.query(signature):
+            if other != index:
+                pairs.add((min(index, other), max(index, other)))
+    return pairs
+
+
+def _child(method, texts, sample, settings, queue) -> None:
+    start_rss = _current_rss_kb()
+    started = time.perf_counter()
+    pairs = method(texts, sample, settings)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put((pairs, elapsed, max(peak - start_rss, 0), peak))
+
+
+def _current_rss_kb() -> int:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * resource.getpagesize() // 1024
+
+
+def measure(method, texts, sample, settings):
+    context = mp.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(method, texts, sample, settings, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def recall(pairs: set[tuple[int, int]], planted: dict[tuple[int, int], str]) -> dict[str, float]:
+    by_kind: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    for pair, kind in planted.items():
+        by_kind[kind] += 1
+        found[kind] += pair in pairs
+    out = {kind: found[kind] / by_kind[kind] for kind in sorted(by_kind)}
+    surface = [pair for pair, kind in planted.items() if kind in SURFACE_KINDS]
+    out["copies (surface kinds)"] = sum(p in pairs for p in surface) / max(len(surface), 1)
+    return out
+
+
+def verify(pairs, articles, planted, settings) -> tuple[float, float, float]:
+    """Recall of planted surface relations and precision of links after alignment."""
+    sentences = {a.id: segment(a) for a in articles}
+    started = time.perf_counter()
+    links = []
+    for i, j in sorted(pairs):
+        first, second = articles[i], articles[j]
+        link = compare(first, second, sentences[first.id], sentences[second.id], settings=settings)
+        if link is not None:
+            links.append(link)
+    links = prune_redundant(links)
+    index = {a.id: n for n, a in enumerate(articles)}
+    found = {tuple(sorted((index[r.source_id], index[r.target_id]))) for r in links}
+    surface = {pair for pair, kind in planted.items() if kind in SURFACE_KINDS}
+    recalled = len(found & surface) / max(len(surface), 1)
+    precision = len(found & set(planted)) / max(len(found), 1)
+    return recalled, precision, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sample", type=int, default=4, help="keep hashes 0 mod SAMPLE")
+    parser.add_argument("--verify", action="store_true")
+    parser.add_argument("--rewrites", action="store_true", help="also time rewrite candidates")
+    args = parser.parse_args()
+    settings = Settings(seed=1)
+    started = time.perf_counter()
+    corpus = synthetic.generate(args.n, seed=args.seed)
+    texts = [a.text for a in corpus.articles]
+    index = {a.id: n for n, a in enumerate(corpus.articles)}
+    planted = {tuple(sorted((index[s], index[t]))): kind for s, t, kind in corpus.relations}
+    words_per = sum(len(t.split()) for t in texts) / len(texts)
+    print(
+        f"corpus: {len(texts)} articles, {words_per:.0f} words each, "
+        f"{len(planted)} planted relations {dict(Counter(planted.values()))}, "
+        f"generated in {time.perf_counter() - started:.1f}s"
+    )
+    results = {}
+    methods = [("newstrace", ours), ("datasketch", datasketch_lsh)]
+    if args.rewrites:
+        methods.append(("newstrace-rewrite-candidates", ours_rewrites))
+    for name, method in methods:
+        pairs, elapsed, peak_delta, peak = measure(method, texts, args.sample, settings)
+        results[name] = (pairs, elapsed, peak_delta)
+        rates = recall(pairs, planted)
+        print(
+            f"{name:>10}: {elapsed:7.1f}s  {len(texts) / elapsed:8.0f} articles/s  "
+            f"{len(pairs):8d} candidate pairs ({len(pairs) / elapsed:8.0f}/s)  "
+            f"peak +{peak_delta / 1024:.0f} MB (RSS {peak / 1024:.0f} MB)"
+        )
+        print("            recall " + "  ".join(f"{k} {v:.3f}" for k, v in rates.items()))
+    ours_time, theirs_time = results["newstrace"][1], results["datasketch"][1]
+    print(
+        f"speed-up {theirs_time / ours_time:.1f}x articles/s; memory "
+        f"{results['newstrace'][2] / max(results['datasketch'][2], 1):.2f}x of datasketch's"
+    )
+    if args.verify:
+        articles = [
+            Article(id=a.id, source_path=a.id, raw_text=a.text, text=a.text, published=a.published)
+            for a in corpus.articles
+        ]
+        for name in ("newstrace", "datasketch"):
+            rec, prec, elapsed = verify(results[name][0], articles, planted, settings)
+            print(
+                f"{name:>10} after verification ({elapsed:.0f}s): recall of copies {rec:.3f}  "
+                f"precision {prec:.3f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

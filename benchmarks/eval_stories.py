@@ -1,0 +1,323 @@
+"""Evaluate story clustering on labelled news: ``python benchmarks/eval_stories.py DATASET_DIR``.
+
+Two formats are recognised:
+
+* a folder with ``pairs.jsonl`` (SemEval-2022 Task 8: ``text1``, ``text2``,
+  ``lang1``, ``lang2``, ``Overall`` 1 = same story … 4 = unrelated): the
+  story similarity of each pair (``StoryIndex.similarity``, IDF from all
+  texts of the folder, no labels) against the gold score. Reports Pearson r
+  with ``-Overall`` (so higher is better), en-en and overall, ROC-AUC of the
+  "same story" decision (gold ``Overall <= 2``) and F1 with the threshold
+  chosen on the even pairs (dev) and measured on the odd ones (test).
+* a folder with a CSV holding ``TITLE``, ``PUBLISHER``, ``STORY`` and
+  ``TIMESTAMP`` columns (UCI News Aggregator): headlines streamed in
+  timestamp order through a fresh ``StoryIndex`` (strict online: IDF and
+  centroids only from what came before). The join threshold is chosen on
+  the first half (by time), with the merge margin, and the second half is
+  then streamed from scratch with them; B-cubed P/R/F1 and ARI on the second half, both for the
+  online pass alone and after ``consolidate()``.
+
+Each variant (TF-IDF only, + entities, + embeddings, all) runs in the same
+process on the same data. Thresholds fitted here are for reporting only:
+the shipped defaults in ``Settings`` are not taken from SemEval (its labels'
+licence is unverified).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from newstrace.config import Settings
+from newstrace.embed import MiniLMEmbedder
+from newstrace.model import Article
+from newstrace.stories import EntityExtractor, SpacyEntities, StoryIndex
+
+VARIANTS = {
+    "tfidf": (False, False),
+    "tfidf+entities": (False, True),
+    "tfidf+embeddings": (True, False),
+    "all": (True, True),
+}
+GRID = {"tfidf": (0.08, 0.12, 0.16, 0.2), "embeddings": (0.25, 0.3, 0.35, 0.4, 0.45)}
+MARGINS = (0.0, 0.1)
+
+
+class CachedEntities(EntityExtractor):
+    """Runs NER once per distinct text across variants and grid points."""
+
+    def __init__(self) -> None:
+        self.inner = SpacyEntities()
+        self.cache: dict[str, tuple[str, ...]] = {}
+
+    def extract(self, texts):
+        todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        for text, found in zip(todo, self.inner.extract(todo), strict=True):
+            self.cache[text] = found
+        return [self.cache[t] for t in texts]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dataset", type=Path)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N rows")
+    parser.add_argument("--grid", help="comma-separated join thresholds to try (stream)")
+    parser.add_argument("--margins", help="comma-separated merge margins to try (stream)")
+    args = parser.parse_args()
+    if args.grid:
+        thresholds = tuple(float(t) for t in args.grid.split(","))
+        GRID.update(tfidf=thresholds, embeddings=thresholds)
+    if args.margins:
+        global MARGINS
+        MARGINS = tuple(float(m) for m in args.margins.split(","))
+    models = {"embedder": MiniLMEmbedder(), "entities": CachedEntities()}
+    variants = args.variants.split(",")
+    if (args.dataset / "pairs.jsonl").exists():
+        result = eval_pairs(args.dataset / "pairs.jsonl", variants, models, args.limit)
+    else:
+        (path,) = sorted(args.dataset.glob("*.csv"))
+        result = eval_stream(path, variants, models, args.limit)
+    print(json.dumps(result, indent=2))
+
+
+def _models(variant: str, models: dict) -> dict:
+    embeddings, entities = VARIANTS[variant]
+    return {
+        "embedder": models["embedder"] if embeddings else None,
+        "entities": models["entities"] if entities else None,
+    }
+
+
+def _settings(variant: str, overrides: dict) -> Settings:
+    """Defaults, with entity terms weighted 1 in the variants that use entities."""
+    weight = 1.0 if VARIANTS[variant][1] else 0.0
+    return replace(Settings(), story_entity_weight=weight, **overrides)
+
+
+# -- SemEval pairs -----------------------------------------------------------
+
+
+def eval_pairs(path: Path, variants: list[str], models: dict, limit: int) -> dict:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = rows[:limit] if limit else rows
+    results = {"dataset": str(path), "pairs": len(rows)}
+    for variant in variants:
+        started = time.perf_counter()
+        index = StoryIndex(settings=_settings(variant, {}), **_models(variant, models))
+        texts = [r[k] for r in rows for k in ("text1", "text2")]
+        articles = [_pair_article(i, t) for i, t in enumerate(texts)]
+        vectors = index.featurizer.vectors(articles)
+        scores = np.array(
+            [index.similarity(vectors[2 * i], vectors[2 * i + 1]) for i in range(len(rows))]
+        )
+        results[variant] = _pair_metrics(rows, scores) | {
+            "seconds": round(time.perf_counter() - started, 1)
+        }
+        if VARIANTS[variant][0]:
+            results[variant]["pearson_by_embedding_weight"] = _weights(index, rows, vectors)
+        print(variant, results[variant], file=sys.stderr)
+    return results
+
+
+def _weights(index: StoryIndex, rows: list[dict], vectors: list) -> dict:
+    """Pearson r (en-en, all) for other embedding weights, from the same vectors."""
+    gold = np.array([r["Overall"] for r in rows], dtype=float)
+    en = np.array([r["lang1"] == r["lang2"] == "en" for r in rows])
+    found = {}
+    for weight in (0.3, 0.5, 0.7, 0.9, 1.0):
+        index.settings = replace(index.settings, story_embedding_weight=weight)
+        scores = np.array(
+            [index.similarity(vectors[2 * i], vectors[2 * i + 1]) for i in range(len(rows))]
+        )
+        found[weight] = (
+            round(_pearson(scores[en], -gold[en]), 3),
+            round(_pearson(scores, -gold), 3),
+        )
+    return found
+
+
+def _pair_article(number: int, text: str) -> Article:
+    title, _, _ = text.strip().partition("  ")
+    return Article(id=f"p{number}", source_path="", raw_text=text, text=text, title=title[:300])
+
+
+def _pair_metrics(rows: list[dict], scores: np.ndarray) -> dict:
+    gold = np.array([r["Overall"] for r in rows], dtype=float)
+    same = gold <= 2.0
+    en = np.array([r["lang1"] == r["lang2"] == "en" for r in rows])
+    dev = np.arange(len(rows)) % 2 == 0
+    threshold = max(np.unique(scores[dev]), key=lambda t: _f1(scores[dev] >= t, same[dev]))
+    return {
+        "pearson_en_en": round(_pearson(scores[en], -gold[en]), 3),
+        "pearson_all": round(_pearson(scores, -gold), 3),
+        "auc_en_en": round(_auc(scores[en], same[en]), 3),
+        "auc_all": round(_auc(scores, same), 3),
+        "f1_test": round(_f1(scores[~dev] >= threshold, same[~dev]), 3),
+        "f1_test_en_en": round(_f1(scores[~dev & en] >= threshold, same[~dev & en]), 3),
+        "threshold_dev": round(float(threshold), 3),
+        "by_language": {
+            pair: round(_pearson(scores[mask], -gold[mask]), 3)
+            for pair, mask in _language_masks(rows).items()
+        },
+    }
+
+
+def _language_masks(rows: list[dict]) -> dict[str, np.ndarray]:
+    pairs = [f"{r['lang1']}-{r['lang2']}" for r in rows]
+    return {p: np.array([q == p for q in pairs]) for p in sorted(set(pairs))}
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) < 3 or x.std() == 0 or y.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def _auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    ranks = _ranks(scores)
+    positives = labels.sum()
+    negatives = len(labels) - positives
+    if not positives or not negatives:
+        return float("nan")
+    return float((ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    order = values.argsort(kind="mergesort")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(1, len(values) + 1)
+    for value in np.unique(values):
+        tied = values == value
+        ranks[tied] = ranks[tied].mean()
+    return ranks
+
+
+def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
+    hits = float((predicted & truth).sum())
+    if not hits:
+        return 0.0
+    precision, recall = hits / float(predicted.sum()), hits / float(truth.sum())
+    return 2 * precision * recall / (precision + recall)
+
+
+# -- UCI stream --------------------------------------------------------------
+
+
+def eval_stream(path: Path, variants: list[str], models: dict, limit: int) -> dict:
+    rows = _read_stream(path, limit)
+    half = len(rows) // 2
+    first, second = rows[:half], rows[half:]
+    results = {
+        "dataset": str(path),
+        "articles": len(rows),
+        "stories": len({r["STORY"] for r in rows}),
+        "test_articles": len(second),
+        "test_stories": len({r["STORY"] for r in second}),
+    }
+    for variant in variants:
+        field = "story_join_threshold" if VARIANTS[variant][0] else "story_tfidf_threshold"
+        grid = {
+            (t, m): _stream(first, variant, models, {field: t, "story_merge_margin": m})[0]["f1"]
+            for t in GRID["embeddings" if VARIANTS[variant][0] else "tfidf"]
+            for m in MARGINS
+        }
+        threshold, margin = max(grid, key=lambda p: (grid[p], -p[0], -p[1]))
+        started = time.perf_counter()
+        chosen = {field: threshold, "story_merge_margin": margin}
+        online, merged = _stream(second, variant, models, chosen)
+        results[variant] = {
+            "threshold_dev": threshold,
+            "merge_margin_dev": margin,
+            "dev_f1": grid[threshold, margin],
+            "online": online,
+            "consolidated": merged,
+            "seconds_test_stream": round(time.perf_counter() - started, 1),
+        }
+        print(variant, results[variant], file=sys.stderr)
+    return results
+
+
+def _read_stream(path: Path, limit: int) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows = rows[:limit] if limit else rows
+    return sorted(rows, key=lambda r: (int(r["TIMESTAMP"]), int(r["ID"])))
+
+
+def _stream(rows: list[dict], variant: str, models: dict, overrides: dict) -> tuple[dict, dict]:
+    index = StoryIndex(settings=_settings(variant, overrides), **_models(variant, models))
+    gold = {r["ID"]: r["STORY"] for r in rows}
+    for chunk in range(0, len(rows), 256):
+        index.add([_headline(r) for r in rows[chunk : chunk + 256]])
+    online = _cluster_metrics(index, gold)
+    index.consolidate()
+    return online, _cluster_metrics(index, gold)
+
+
+def _headline(row: dict) -> Article:
+    published = datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, tz=UTC).isoformat()
+    title = row["TITLE"]
+    return Article(
+        id=row["ID"],
+        source_path="",
+        raw_text=title,
+        text=title,
+        title=title,
+        outlet=row["PUBLISHER"],
+        published=published,
+    )
+
+
+def _cluster_metrics(index: StoryIndex, gold: dict[str, str]) -> dict:
+    found = {a: s.id for s in index.stories() for a in s.article_ids}
+    return bcubed(found, gold) | {
+        "ari": round(adjusted_rand(found, gold), 4),
+        "stories": len(set(found.values())),
+    }
+
+
+def bcubed(found: dict[str, str], gold: dict[str, str]) -> dict:
+    """B-cubed precision, recall and F1 of a clustering against gold labels."""
+    clusters, classes = defaultdict(set), defaultdict(set)
+    for item, label in found.items():
+        clusters[label].add(item)
+    for item, label in gold.items():
+        classes[label].add(item)
+    precision = recall = 0.0
+    for item in gold:
+        shared = len(clusters[found[item]] & classes[gold[item]])
+        precision += shared / len(clusters[found[item]])
+        recall += shared / len(classes[gold[item]])
+    precision, recall = precision / len(gold), recall / len(gold)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def adjusted_rand(found: dict[str, str], gold: dict[str, str]) -> float:
+    """Adjusted Rand index of two labellings of the same items."""
+    pairs = Counter((found[item], gold[item]) for item in gold)
+    rows, cols = Counter(found[i] for i in gold), Counter(gold.values())
+
+    def choose2(n: int) -> float:
+        return n * (n - 1) / 2
+
+    index = sum(choose2(n) for n in pairs.values())
+    row_sum = sum(choose2(n) for n in rows.values())
+    col_sum = sum(choose2(n) for n in cols.values())
+    expected = row_sum * col_sum / choose2(len(gold))
+    top = (row_sum + col_sum) / 2
+    return (index - expected) / (top - expected) if top != expected else 1.0
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Vectorised word-shingle fingerprints and candidate pairs for the reuse stage.
+
+Every article becomes a numpy array of 64-bit hashes of its word
+``size``-grams: each distinct word is hashed once (blake2b, seeded, cached
+on the ``ShingleHasher``) and the hashes of ``size`` consecutive words are
+combined with wrapping multiply-add in numpy, so no shingle string is ever
+built. Only shingles whose hash is ``0 mod sample`` are kept (the same
+shingles are kept in every article, so shared shingles stay shared: a
+deterministic "0 mod p" sample, as in winnowing).
+
+``candidate_pairs`` builds an inverted index of the sampled hashes by
+sorting one array of ``(hash, article)`` postings, drops hashes found in more
+than ``max_posting`` articles (common phrases), counts the hashes each pair
+of articles shares and keeps a pair when it shares at least ``min_shared``
+hashes and they make up at least ``min_containment`` of the smaller side.
+Containment, not Jaccard, is what finds an abridged copy of a long article or
+four reused paragraphs: both have a low Jaccard. The whole pass is a few
+numpy sorts; nothing compares all pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._text import _WORD, words
+
+_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+     0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53],
+    dtype=np.uint64,
+)  # fmt: skip
+
+
+class ShingleHasher:
+    """Hashes word shingles of texts; holds the per-word hash cache."""
+
+    def __init__(self, *, size: int = 4, sample: int = 1, seed: int = 1) -> None:
+        if not 1 <= size <= len(_MULTIPLIERS):
+            raise ValueError(f"shingle size must be 1..{len(_MULTIPLIERS)}, got {size}")
+        if sample < 1:
+            raise ValueError(f"sample must be >= 1, got {sample}")
+        self.size, self.sample, self.seed = size, sample, seed
+        self._key = seed.to_bytes(8, "little", signed=True)
+        self._words: dict[str, int] = {}
+
+    def word_hashes(self, tokens: Sequence[str]) -> np.ndarray:
+        """One 64-bit hash per token."""
+        cache, key = self._words, self._key
+        for token in set(tokens).difference(cache):
+            digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8, key=key).digest()
+            cache[token] = int.from_bytes(digest, "little")
+        return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+
+    def shingles(self, tokens: Sequence[str]) -> np.ndarray:
+        """Distinct sampled hashes of the word ``size``-grams of ``tokens`` (sorted)."""
+        hashes = self.word_hashes(tokens)
+        if len(hashes) == 0:
+            return hashes
+        width = min(self.size, len(hashes))
+        count = len(hashes) - width + 1
+        combined = np.zeros(count, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for offset in range(width):
+                combined = combined * _MULTIPLIERS[offset] + hashes[offset : offset + count]
+            combined ^= combined >> np.uint64(29)
+        if self.sample > 1:
+            combined = combined[combined % np.uint64(self.sample) == 0]
+        return np.unique(combined)
+
+    def text_shingles(self, text: str) -> np.ndarray:
+        """``shingles`` of the folded words of ``text``."""
+        return self.shingles(fast_words(text))
+
+
+def fast_words(text: str) -> list[str]:
+    """``_text.words(text)``, without the Unicode folding pass when ``text`` is ASCII."""
+    if text.isascii():
+        return _WORD.findall(text.lower())
+    return words(text)
+
+
+def candidate_pairs(
+    signatures: Sequence[np.ndarray],
+    *,
+    min_shared: int = 2,
+    min_containment: float = 0.1,
+    max_posting: int = 50,
+) -> np.ndarray:
+    """``(k, 3)`` int64 rows ``(i, j, shared)``, ``i < j``, of articles that may share text.
+
+    ``signatures[i]`` is the array of distinct sampled shingle hashes of article ``i``.
+    """
+    sizes = np.array([len(s) for s in signatures], dtype=np.int64)
+    if len(signatures) < 2 or sizes.sum() == 0:
+        return np.zeros((0, 3), dtype=np.int64)
+    hashes = np.concatenate([np.asarray(s, dtype=np.uint64) for s in signatures])
+    owners = np.repeat(np.arange(len(signatures), dtype=np.int64), sizes)
+    order = np.lexsort((owners, hashes))
+    hashes, owners = hashes[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    lengths = np.diff(np.r_[starts, len(hashes)])
+    keys = _pair_keys(owners, starts, lengths, max_posting, len(signatures))
+    if len(keys) == 0:
+        return np.zeros((0, 3), dtype=np.int64)
+    keys, shared = np.unique(keys, return_counts=True)
+    first, second = keys // len(signatures), keys % len(signatures)
+    smaller = np.minimum(sizes[first], sizes[second])
+    keep = (shared >= min_shared) & (shared >= min_containment * smaller)
+    return np.stack([first[keep], second[keep], shared[keep]], axis=1)
+
+
+def _pair_keys(
+    owners: np.ndarray, starts: np.ndarray, lengths: np.ndarray, max_posting: int, n: int
+) -> np.ndarray:
+    """``i * n + j`` for every pair of articles in every posting list of 2..max_posting."""
+    chunks = []
+    for size in range(2, max_posting + 1):
+        group_starts = starts[lengths == size]
+        if len(group_starts) == 0:
+            continue
+        left, right = np.triu_indices(size, k=1)
+        first = owners[group_starts[:, None] + left[None, :]].ravel()
+        second = owners[group_starts[:, None] + right[None, :]].ravel()
+        chunks.append(first * n + second)
+    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)

@@ -1,0 +1,165 @@
+"""Convert between record types (``model.py``) and rows of the store tables.
+
+Rows are plain dicts keyed by column name, so the same helpers serve the
+database and the JSONL export. Each analysis row holds the whole record as
+JSON in ``data`` (``_codec``) plus a few columns to query by; claims and
+stories are split into child rows (mentions, origins, chains; members).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import fields
+from typing import Any
+
+from ..model import Article, Brief, Claim, Sentence, Story
+from ._codec import decode, encode, type_hints
+
+Row = dict[str, Any]
+ARTICLE_COLUMNS = ("id", "source_path", "raw_text", "text", "title", "outlet", "url")
+ARTICLE_COLUMNS += ("published", "author", "removed", "kept")
+# Brief field -> (table, columns copied from the record next to its JSON).
+SIMPLE = {
+    "reuse": ("reuse", ("source_id", "target_id", "kind", "score")),
+    "quotes": ("quote", ("id", "article_id", "start", "end", "speaker", "speaker_kind")),
+    "citations": ("citation", ("article_id", "start", "end", "outlet")),
+    "flags": ("flag", ("article_id", "kind", "start", "end")),
+    "skipped": ("skipped", ("source", "stage")),
+}
+CLAIM_PARTS = {
+    "mentions": ("mention", ("article_id", "start", "end", "stance")),
+    "origins": ("origin", ("kind", "name")),
+    "chains": ("chain", ("article_id", "origin")),
+}
+SPECIAL = {"articles", "sentences", "stories", "claims"}
+
+
+def _columns(record: object, names: Iterable[str]) -> Row:
+    return {name: getattr(record, name) for name in names}
+
+
+def article_row(article: Article, *, clean_key: str | None = None) -> Row:
+    """The ``article`` row of an article (``seq`` is given by the store)."""
+    data = encode(article)
+    row = {name: data.pop(name) for name in ARTICLE_COLUMNS}
+    row["extra"] = {k: v for k, v in data.items() if v not in (None, [], "")}
+    row["clean_key"] = clean_key
+    return row
+
+
+def article_from_row(row: Mapping[str, Any]) -> Article:
+    """The article an ``article`` row holds."""
+    data = {name: row[name] for name in ARTICLE_COLUMNS} | dict(row.get("extra") or {})
+    article: Article = decode(Article, data)
+    return article
+
+
+def sentences_data(sentences: Sequence[Sentence]) -> list[Any]:
+    """Sentences of one article as JSON (the ``segment`` cache)."""
+    data: list[Any] = encode(tuple(sentences))
+    return data
+
+
+def sentences_from_data(data: Sequence[Any]) -> tuple[Sentence, ...]:
+    """The sentences ``sentences_data`` wrote."""
+    sentences: tuple[Sentence, ...] = decode(tuple[Sentence, ...], data)
+    return sentences
+
+
+def record_row(record: object, columns: Iterable[str]) -> Row:
+    """A row with some columns of ``record`` and the whole record in ``data``."""
+    return {**_columns(record, columns), "data": encode(record)}
+
+
+def brief_rows(brief: Brief) -> dict[str, list[Row]]:
+    """Every row of the brief tables, by table name, ``pos`` numbered."""
+    rows: dict[str, list[Row]] = defaultdict(list)
+    rows["brief_article"] = _numbered({"article_id": a.id} for a in brief.articles)
+    for field, (table, columns) in SIMPLE.items():
+        rows[table] = _numbered(record_row(r, columns) for r in getattr(brief, field))
+    for pos, story in enumerate(brief.stories):
+        data = encode(story)
+        del data["article_ids"]
+        rows["story"].append({"pos": pos, "id": story.id, "title": story.title, "data": data})
+        rows["story_article"] += _numbered(
+            {"story_pos": pos, "article_id": a} for a in story.article_ids
+        )
+    for pos, claim in enumerate(brief.claims):
+        _claim_rows(rows, pos, claim)
+    for field in fields(Brief):
+        if field.name not in SPECIAL and field.name not in SIMPLE:
+            rows["brief_part"].append(
+                {"field": field.name, "data": encode(getattr(brief, field.name))}
+            )
+    return rows
+
+
+def _numbered(rows: Iterable[Row]) -> list[Row]:
+    return [{"pos": pos, **row} for pos, row in enumerate(rows)]
+
+
+def _claim_rows(rows: dict[str, list[Row]], pos: int, claim: Claim) -> None:
+    data = encode(claim)
+    for field in CLAIM_PARTS:
+        del data[field]
+    columns = _columns(claim, ("id", "story_id", "statement", "independent_count"))
+    rows["claim"].append({"pos": pos, **columns, "data": data})
+    for field, (table, names) in CLAIM_PARTS.items():
+        rows[table] += _numbered(
+            {"claim_pos": pos, **record_row(part, names)} for part in getattr(claim, field)
+        )
+
+
+def brief_from_rows(
+    rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    articles: Mapping[str, Article],
+    sentences: Mapping[str, Sequence[Sentence]],
+) -> Brief:
+    """Rebuild a brief from its rows (each table's rows in ``pos`` order)."""
+    hints = {f.name: f.type for f in fields(Brief)}
+    ids = [r["article_id"] for r in rows["brief_article"]]
+    values: dict[str, Any] = {
+        "articles": tuple(articles[i] for i in ids),
+        "sentences": tuple(s for i in ids for s in sentences.get(i, ())),
+        "stories": tuple(_stories(rows)),
+        "claims": tuple(_claims(rows)),
+    }
+    for field, (table, _columns) in SIMPLE.items():
+        values[field] = _decoded(Brief, field, [r["data"] for r in rows[table]])
+    for row in rows["brief_part"]:
+        if row["field"] in hints:
+            values[row["field"]] = _decoded(Brief, row["field"], row["data"])
+    return Brief(**values)
+
+
+def _decoded(cls: type, field: str, data: Any) -> Any:
+    """``data`` decoded as the value of ``cls.field``."""
+    return decode(type_hints(cls)[field], data)
+
+
+def _children(rows: Iterable[Mapping[str, Any]], key: str) -> dict[int, list[Mapping[str, Any]]]:
+    children: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        children[row[key]].append(row)
+    return children
+
+
+def _stories(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> Iterator[Story]:
+    members = _children(rows["story_article"], "story_pos")
+    for row in rows["story"]:
+        data = dict(row["data"]) | {"article_ids": [m["article_id"] for m in members[row["pos"]]]}
+        story: Story = decode(Story, data)
+        yield story
+
+
+def _claims(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> Iterator[Claim]:
+    parts = {
+        field: _children(rows[table], "claim_pos") for field, (table, _) in CLAIM_PARTS.items()
+    }
+    for row in rows["claim"]:
+        data = dict(row["data"])
+        for field in CLAIM_PARTS:
+            data[field] = [part["data"] for part in parts[field][row["pos"]]]
+        claim: Claim = decode(Claim, data)
+        yield claim

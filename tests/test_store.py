@@ -1,0 +1,259 @@
+"""The store, run against SQLite and a throw-away PostgreSQL cluster alike.
+
+The PostgreSQL parameters start a cluster once per session (``initdb`` and
+``pg_ctl`` as the ``postgres`` user when run as root) on a Unix socket in a
+temporary folder, give each test a fresh database, and stop the cluster at
+the end. They are skipped when PostgreSQL is not installed
+(``scripts/ensure-postgres`` installs it).
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+import newstrace
+from newstrace.errors import StoreError
+from newstrace.pipeline import analyze_store, ingest_store
+from newstrace.store import migrate, open_store
+from newstrace.store._tables import Base
+from newstrace.store.sql import HEAD, MIGRATIONS
+
+from .conftest import EXAMPLES, make_article
+
+PG_BIN_DIRS = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+
+
+def _pg_tool(name: str) -> str | None:
+    for folder in PG_BIN_DIRS:
+        if os.access(os.path.join(folder, name), os.X_OK):
+            return os.path.join(folder, name)
+    return shutil.which(name)
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command
+    runuser = shutil.which("runuser")
+    return (
+        [runuser, "-u", "postgres", "--", *command]
+        if runuser
+        else ["su", "postgres", "-c", " ".join(command)]
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A running throw-away cluster: yields (socket folder, port)."""
+    initdb, pg_ctl = _pg_tool("initdb"), _pg_tool("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("PostgreSQL is not installed (run scripts/ensure-postgres)")
+    folder = tempfile.mkdtemp(prefix="newstrace-pg-")
+    data, port = os.path.join(folder, "data"), str(20000 + os.getpid() % 20000)
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    try:
+        subprocess.run(
+            _as_postgres([initdb, "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]),
+            check=True,
+            capture_output=True,
+        )
+        options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
+        subprocess.run(
+            _as_postgres([pg_ctl, "-D", data, "-o", options, "-w", "-l", f"{folder}/log", "start"]),
+            check=True,
+            capture_output=True,
+        )
+    except (subprocess.CalledProcessError, OSError) as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"cannot start a PostgreSQL cluster: {exc}")
+    yield folder, port
+    subprocess.run(_as_postgres([pg_ctl, "-D", data, "-m", "immediate", "stop"]), check=False)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _postgres_url(cluster: tuple[str, str]) -> str:
+    folder, port = cluster
+    name = "t" + uuid.uuid4().hex[:12]
+    admin = create_engine(
+        f"postgresql+psycopg://postgres@/postgres?host={folder}&port={port}",
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    admin.dispose()
+    return f"postgresql://postgres@/{name}?host={folder}&port={port}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """A URL of a fresh, empty store in each database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "project.db")
+    return _postgres_url(request.getfixturevalue("postgres_cluster"))
+
+
+@pytest.fixture
+def store(url):
+    with open_store(url) as opened:
+        yield opened
+
+
+def test_adding_articles_is_idempotent_by_content_id(store):
+    first = [make_article(f"Text number {i}.", article_id=f"a{i}") for i in range(5)]
+    assert store.add_articles(first) == (5, 0)
+    again = [*first[:3], make_article("Another.", article_id="b1"), first[0]]
+    assert store.add_articles(again) == (1, 4)
+    assert store.article_ids() == ("a0", "a1", "a2", "a3", "a4", "b1")
+    assert store.articles() == (*first, again[3])
+    assert store.articles(["a3", "a1"]) == (first[1], first[3])
+
+
+def test_articles_keep_every_field(store, example_brief):
+    article = replace(example_brief.articles[0], source_path="x/ü.txt")
+    store.add_articles([article])
+    assert store.articles() == (article,)
+
+
+def test_brief_round_trip(store, example_brief):
+    store.save_brief(example_brief)
+    loaded = store.load_brief()
+    assert loaded.to_json() == example_brief.to_json()
+    assert loaded == example_brief
+    store.save_brief(example_brief)  # replacing the analysis leaves no duplicates
+    assert store.load_brief() == example_brief
+
+
+def test_brief_of_one_story(store, example_brief):
+    store.save_brief(example_brief)
+    story = example_brief.stories[0]
+    part = store.load_brief(story.id[:7])
+    assert part.stories == (story,)
+    assert {a.id for a in part.articles} == set(story.article_ids)
+    assert part.claims == tuple(c for c in example_brief.claims if c.story_id == story.id)
+    with pytest.raises(StoreError):
+        store.load_brief("no-such-story")
+
+
+def test_empty_store_has_no_brief(store):
+    assert store.stories() == ()
+    with pytest.raises(StoreError, match="no analysis"):
+        store.load_brief()
+
+
+def test_export_and_import_a_whole_project(store, url, tmp_path, example_brief):
+    store.add_articles([make_article("Only in the store.", article_id="extra")])
+    store.save_brief(example_brief)
+    out = io.StringIO()
+    count = store.export_jsonl(out)
+    assert count == len(out.getvalue().splitlines())
+    with open_store(tmp_path / "copy.db") as copy:
+        assert copy.import_jsonl(out.getvalue().splitlines()) == (13, 0)
+        assert copy.load_brief() == example_brief
+        assert copy.article_ids() == store.article_ids()
+        again = io.StringIO()
+        copy.export_jsonl(again)
+        assert again.getvalue() == out.getvalue()
+        assert copy.import_jsonl(out.getvalue().splitlines()) == (0, 13)
+
+
+def test_import_rejects_lines_it_does_not_know(store):
+    with pytest.raises(StoreError, match="line 2"):
+        store.import_jsonl(['{"table": "meta", "row": {"key": "k", "value": "v"}}', "{oops"])
+    with pytest.raises(StoreError, match="unknown table"):
+        store.import_jsonl([json.dumps({"table": "users", "row": {}})])
+
+
+def test_incremental_analysis_equals_a_full_one(store, example_brief):
+    files = sorted(EXAMPLES.iterdir())
+    assert ingest_store(store, files[:8]).added == 8
+    first = analyze_store(store)
+    assert len(first.new_articles) == 8 and first.changed_stories
+    again = ingest_store(store, [EXAMPLES])
+    assert (again.added, again.already_present, again.skipped) == (4, 8, ())
+    second = analyze_store(store)
+    assert second.brief.to_json() == example_brief.to_json()
+    assert len(second.new_articles) == 4
+    assert second.recomputed["clean"] == 4 and second.recomputed["attribution"] == 4
+    assert store.load_brief() == second.brief
+    third = analyze_store(store)
+    assert third.recomputed == {} and third.changed_stories == ()
+    assert third.brief == second.brief
+
+
+def test_changed_settings_recompute_everything(tmp_path):
+    texts = [
+        "Harbour crane falls\nA crane fell at the harbour on Monday, officials said.",
+        "Crane collapse\nA crane fell at the harbour on Monday, officials said. Nobody died.",
+        "Budget vote\nThe council voted on the budget for the coming year on Tuesday.",
+    ]
+    (tmp_path / "in").mkdir()
+    for i, text in enumerate(texts):
+        (tmp_path / "in" / f"{i}.txt").write_text(text, encoding="utf-8")
+    settings = newstrace.Settings(paraphrase=False)
+    with open_store(tmp_path / "p.db") as store:
+        ingest_store(store, [tmp_path / "in"])
+        assert analyze_store(store, settings=settings).recomputed["clean"] == 3
+        assert analyze_store(store, settings=settings).recomputed == {}
+        other = analyze_store(store, settings=replace(settings, claim_similarity=0.5))
+        assert other.recomputed["clean"] == 3 and other.recomputed["segment"] == 3
+
+
+def test_stores_open_at_the_latest_migration(url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+    store = open_store(url)
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert context.get_current_revision() == HEAD
+        assert compare_metadata(context, Base.metadata) == []
+    store.close()
+
+
+def test_a_store_at_an_older_revision_is_upgraded_on_open(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(engine, "0001")
+    engine.dispose()
+    with open_store(tmp_path / "old.db") as store:
+        store.add_vectors({"k": b"\x00\x01"})
+        assert store.vectors(["k", "missing"]) == {"k": b"\x00\x01"}
+
+
+def test_vectors_round_trip_and_travel_with_the_export(store, tmp_path):
+    store.add_vectors({"a": b"\x00" * 8, "b": b"\xff" * 4})
+    store.add_vectors({"a": b"\x01" * 8})  # already stored: kept as it was
+    assert store.vectors(["a", "b"]) == {"a": b"\x00" * 8, "b": b"\xff" * 4}
+    out = io.StringIO()
+    store.export_jsonl(out)
+    with open_store(tmp_path / "copy.db") as copy:
+        copy.import_jsonl(out.getvalue().splitlines())
+        assert copy.vectors(["a", "b"]) == store.vectors(["a", "b"])
+
+
+def test_bad_url_is_a_store_error():
+    with pytest.raises(StoreError):
+        open_store("nosuchdb://nowhere/x")
+
+
+def test_sqlite_path_may_be_given_without_scheme(tmp_path):
+    with open_store(tmp_path / "sub" / "p.db") as store:
+        assert store.url.startswith("sqlite:///")
+    assert (tmp_path / "sub" / "p.db").exists()
+    assert Path(tmp_path / "sub" / "p.db").stat().st_size > 0
