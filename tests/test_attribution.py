@@ -550,3 +550,10 @@ def test_rome_corpus_offsets() -> None:
         found, citations = run(text)
         assert all(text[q.start : q.end] == q.text for q in found)
         assert all(text[c.start : c.end] == c.text for c in citations)
+
+
+def test_determiners_before_reported_are_not_outlets():
+    text = "These reports said the crane fell. Such reports spread. CNN reported a fire."
+    article = Article(id="a", source_path="a.txt", raw_text=text, text=text)
+    _, citations = extract_attribution(article, segment(article))
+    assert [c.outlet for c in citations] == ["CNN"]

@@ -97,7 +97,8 @@ NOT_OUTLET = _set(
     "US USA UN UK EU NATO PRC CIA FBI NSA WHO IMF DC GOP officials official cable report data "
     "department ministry embassy government administration house office police president "
     "minister spokesman sources source intelligence study survey poll document documents memo he "
-    "she they it this that there who we"
+    "she they it this that there who we these those such some many several other earlier recent "
+    "previous"
 )
 
 MARK = re.compile(r"''|[\"“”]")  # '' is the double mark of some wire and archive copy

@@ -289,7 +289,8 @@ def _print_summary(console: Console, brief: Brief, written: list[Path | None]) -
     outlets = {a.outlet for a in brief.articles if a.outlet}
     console.print(
         f"{len(brief.articles)} articles · {len(outlets)} outlets · {len(brief.stories)} stories · "
-        f"{len(families)} copy families · {len(brief.quotes)} quotes · "
+        f"{len(families)} copy {'family' if len(families) == 1 else 'families'} · "
+        f"{len(brief.quotes)} quotes · "
         f"{len(brief.claims)} claims",
         highlight=False,
     )

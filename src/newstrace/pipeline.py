@@ -106,6 +106,24 @@ def analyze_articles(
     quotes, citations = _attribution(cleaned, sentences, settings, skips, progress)
     claims = group_claims(sentences, reuse, stories, settings=settings, embedder=embedder)
     _tell(progress, "claims", 1, 1)
+    return _finish(
+        cleaned, sentences, reuse, stories, quotes, citations, claims, skips, settings, progress
+    )
+
+
+def _finish(
+    cleaned: Sequence[Article],
+    sentences: dict[str, tuple[Sentence, ...]],
+    reuse: Sequence[Reuse],
+    stories: Sequence[Story],
+    quotes: Sequence[Quote],
+    citations: Sequence[Citation],
+    claims: Sequence[Claim],
+    skips: Sequence[Skipped],
+    settings: Settings,
+    progress: Progress | None,
+) -> Brief:
+    """Corroborate, flag, and collect everything into the ``Brief``."""
     claims = corroborate(claims, cleaned, reuse, quotes, citations, settings=settings)
     graph_nodes, graph_edges = provenance_graph(cleaned, reuse, citations, claims)
     _tell(progress, "corroborate", 1, 1)
@@ -114,8 +132,8 @@ def analyze_articles(
     return Brief(
         articles=tuple(cleaned),
         sentences=tuple(s for a in cleaned for s in sentences[a.id]),
-        reuse=reuse,
-        stories=stories,
+        reuse=tuple(reuse),
+        stories=tuple(stories),
         quotes=tuple(quotes),
         citations=tuple(citations),
         claims=claims,
@@ -377,25 +395,20 @@ class _StoreRun:
         _tell(self.progress, "stories", 1, 1)
         quotes, citations = self.attribution(cleaned, sentences)
         claims = self.claims(sentences, reuse, stories, previous)
-        claims = corroborate(claims, cleaned, reuse, quotes, citations, settings=self.settings)
-        graph_nodes, graph_edges = provenance_graph(cleaned, reuse, citations, claims)
-        _tell(self.progress, "corroborate", 1, 1)
-        flags = find_flags(cleaned, reuse, quotes)
-        _tell(self.progress, "quality", 1, 1)
-        self.recomputed["embeddings"] = self.embedder.save()
-        return Brief(
-            articles=tuple(cleaned),
-            sentences=tuple(s for a in cleaned for s in sentences[a.id]),
-            reuse=reuse,
-            stories=stories,
-            quotes=tuple(quotes),
-            citations=tuple(citations),
-            claims=claims,
-            flags=flags,
-            skipped=tuple(self.skips),
-            graph_nodes=graph_nodes,
-            graph_edges=graph_edges,
+        brief = _finish(
+            cleaned,
+            sentences,
+            reuse,
+            stories,
+            quotes,
+            citations,
+            claims,
+            self.skips,
+            self.settings,
+            self.progress,
         )
+        self.recomputed["embeddings"] = self.embedder.save()
+        return brief
 
     def clean(self, articles: list[Article]) -> list[Article]:
         """Clean the articles whose settings or outlet templates changed since last time."""
