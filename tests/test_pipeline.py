@@ -48,6 +48,25 @@ def test_example_copies_are_found_with_kind_and_direction(example_brief, truth):
         assert expected["kind"] in kinds, expected
 
 
+def test_example_rewrites_are_found_with_direction(example_brief, truth):
+    equivalent = {name: set(group) for group in truth["equivalent"] for name in group}
+    found = {
+        (name_of(example_brief, r.source_id), name_of(example_brief, r.target_id)): r.kind
+        for r in example_brief.reuse
+    }
+    rewrites = [r for r in truth["reuse"] if r["kind"] == "rewritten"]
+    hits = sum(
+        any(
+            found.get((source, expected["target"])) == "rewritten"
+            for source in equivalent.get(expected["source"], {expected["source"]})
+        )
+        for expected in rewrites
+    )
+    assert hits / len(rewrites) >= 0.8
+    extra = [pair for pair, kind in found.items() if kind == "rewritten"]
+    assert len(extra) <= len(rewrites) + 2
+
+
 def test_independent_articles_are_not_linked(example_brief, truth):
     linked = {
         frozenset((name_of(example_brief, r.source_id), name_of(example_brief, r.target_id)))
