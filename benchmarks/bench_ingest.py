@@ -119,20 +119,12 @@ def trafilatura_only(folder: Path) -> int:
     """trafilatura's extraction alone, same options as newstrace's HTML reader."""
     from trafilatura import bare_extraction
 
+    from newstrace._formats import TRAFILATURA_OPTIONS
+
     count = 0
     for path in sorted(folder.iterdir()):
         html = path.read_bytes().decode("utf-8")
-        bare_extraction(
-            html,
-            output_format="python",
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-            include_formatting=False,
-            deduplicate=False,
-        )
+        bare_extraction(html, **TRAFILATURA_OPTIONS)
         count += 1
     return count
 

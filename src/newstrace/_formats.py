@@ -102,22 +102,24 @@ def sniff(head: bytes) -> str:
 # --- HTML ---------------------------------------------------------------------------
 
 
+# Explicit extraction settings: main text and metadata only; news tables carry figures.
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "output_format": "python",
+    "with_metadata": True,
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "include_formatting": False,
+    "deduplicate": False,
+}
+
+
 def parse_html(html: str, *, source: str, url: str | None = None) -> Record:
     """Main text and metadata of an HTML page (``ParseError`` if it has none)."""
     from trafilatura import bare_extraction
 
-    document = bare_extraction(
-        html,
-        url=url,
-        output_format="python",
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        include_formatting=False,
-        deduplicate=False,
-    )
+    document = bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
     text = getattr(document, "text", None) or ""
     if not text.strip():
         raise ParseError("no main text found in the HTML page", source=source)
