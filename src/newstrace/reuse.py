@@ -475,16 +475,9 @@ def _direction(
     one also has much the clean one lacks, neither copied the other: a shared
     upstream), then containment (the longer one); else undecided.
     """
-    cue = _cue_direction(first, second)
-    if cue is not None and cue.confidence > DATED:
-        return cue
-    dated = _dated_direction(first, second)
-    if dated is not None and cue is not None and cue.first_is_source == dated.first_is_source:
-        return Direction(dated.first_is_source, DATED, f"{dated.evidence}; {cue.evidence}")
-    if dated is not None:
-        return dated
-    if cue is not None:
-        return cue
+    stated = _stated_direction(first, second)
+    if stated is not None:
+        return stated
     first_marks, second_marks, notes = para.degradation(pairs, first, second)
     if first_marks != second_marks:
         damaged_first = first_marks > second_marks
@@ -508,15 +501,23 @@ def _direction(
 
 
 def _rewrite_direction(first: Article, second: Article) -> Direction:
+    stated = _stated_direction(first, second)
+    return stated or Direction(True, 0.5, "undecided: no evidence orders them")
+
+
+def _stated_direction(first: Article, second: Article) -> Direction | None:
+    """Direction from what the articles state: a credit line or cited outlet, and dates.
+
+    A strong credit line wins; otherwise publication times, confirmed by the
+    cue when both agree; otherwise the cue alone; ``None`` when neither says.
+    """
     cue = _cue_direction(first, second)
     if cue is not None and cue.confidence > DATED:
         return cue
     dated = _dated_direction(first, second)
-    if cue is not None and dated is not None and dated.first_is_source == cue.first_is_source:
+    if dated is not None and cue is not None and cue.first_is_source == dated.first_is_source:
         return Direction(dated.first_is_source, DATED, f"{dated.evidence}; {cue.evidence}")
-    if cue is not None and dated is None:
-        return cue
-    return dated or Direction(True, 0.5, "undecided: no evidence orders them")
+    return dated or cue
 
 
 def _cue_direction(first: Article, second: Article) -> Direction | None:

@@ -63,6 +63,15 @@ def _href(base: str, kind: str, ident: str) -> str:
     return f"{base}/{kind}/{quote(ident, safe='')}"
 
 
+def _claim_hit(base: str, claim: Claim, width: int) -> Hit:
+    return Hit(
+        "claim",
+        shorten(claim.statement, width),
+        _href(base, "claims", claim.id),
+        f"{claim.independent_count} independent",
+    )
+
+
 def article_view(brief: Brief, article_id: str, base: str) -> ArticlePage:
     """One article with counts of what the analysis found in it."""
     try:
@@ -71,12 +80,7 @@ def article_view(brief: Brief, article_id: str, base: str) -> ArticlePage:
         raise ProjectError(f"no article {article_id!r} in this project", status=404) from None
     story = next((s for s in brief.stories if article_id in s.article_ids), None)
     claims = [
-        Hit(
-            "claim",
-            shorten(c.statement, 120),
-            _href(base, "claims", c.id),
-            f"{c.independent_count} independent",
-        )
+        _claim_hit(base, c, 120)
         for c in brief.claims
         if any(m.article_id == article_id for m in c.mentions)
     ]
@@ -154,14 +158,5 @@ def search_brief(brief: Brief, query: str, base: str) -> dict[str, list[Hit]]:
             context = shorten(a.text[start : start + 200], 160)
             title = f"{a.title or a.source_path} — {a.outlet or 'unknown outlet'}"
             articles.append(Hit("article", title, _href(base, "articles", a.id), context))
-    claims = [
-        Hit(
-            "claim",
-            shorten(c.statement, 160),
-            _href(base, "claims", c.id),
-            f"{c.independent_count} independent",
-        )
-        for c in brief.claims
-        if needle in c.statement.lower()
-    ]
+    claims = [_claim_hit(base, c, 160) for c in brief.claims if needle in c.statement.lower()]
     return {"articles": articles[:MAX_HITS], "claims": claims[:MAX_HITS]}
