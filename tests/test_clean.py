@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newstrace._text import normalise
 from newstrace.clean import (
     RULES,
     classify_lines,
@@ -270,15 +271,30 @@ TEXTS = st.one_of(
 )
 
 
-@given(TEXTS)
-def test_kept_and_removed_tile_the_raw_text(raw: str) -> None:
-    article = clean_article(make(raw))
+ODD = ["\u00a0", "\u200b", "\u00ad", "\ufeff", "\u2009", "\u3000", "\u2028", "\ufb01",
+       "\uff21", "\u0301", "e\u0301", "\u200e", "\ufe8d", "\u00e9", "\u201c", "\u2026"]  # fmt: skip
+ODD_TEXTS = st.lists(
+    st.one_of(
+        st.sampled_from(ODD + ["Share this:", "Photo: AP", "\n", "\n\n", " ", "word"]), LINES
+    ),
+    max_size=16,
+).map("".join)
+
+
+def assert_accounts_for_raw(article: Article) -> None:
+    """Kept runs, normalised changes and removed spans tile the raw text (bar whitespace)."""
+    raw, text = article.raw_text, article.text
     owner = [0] * len(raw)
     for clean_start, raw_start, length in article.kept:
-        assert (
-            article.text[clean_start : clean_start + length] == raw[raw_start : raw_start + length]
-        )
+        assert text[clean_start : clean_start + length] == raw[raw_start : raw_start + length]
         for i in range(raw_start, raw_start + length):
+            owner[i] += 1
+    for clean_start, clean_end, raw_start, raw_end in article.normalised:
+        assert (
+            text[clean_start:clean_end]
+            == normalise(raw[raw_start:raw_end])[0][: clean_end - clean_start]
+        )
+        for i in range(raw_start, raw_end):
             owner[i] += 1
     for span in article.removed:
         assert span.text == raw[span.start : span.end] and span.text.strip()
@@ -287,12 +303,86 @@ def test_kept_and_removed_tile_the_raw_text(raw: str) -> None:
     for i, char in enumerate(raw):
         assert owner[i] <= 1
         assert owner[i] == 1 or char.isspace()
-    assert sum(length for _, _, length in article.kept) == len(article.text)
-    boundaries = {clean_start for clean_start, _, _ in article.kept[1:]}
-    for offset, char in enumerate(article.text):
-        if offset not in boundaries:
-            assert raw[article.raw_offset(offset)] == char
-    assert article.raw_offset(len(article.text)) <= len(raw)
+    covered = sum(n for _, _, n in article.kept) + sum(e - s for s, e, _, _ in article.normalised)
+    assert covered == len(text)
+
+
+def assert_offsets_round_trip(article: Article) -> None:
+    """Raw -> cleaned -> raw gives the same offset; every cleaned span maps to its raw span."""
+    raw, text = article.raw_text, article.text
+    for clean_start, raw_start, length in article.kept:
+        for k in range(length):
+            assert article.raw_offset(clean_start + k) == raw_start + k
+            assert raw[raw_start + k] == text[clean_start + k]
+    for clean_start, clean_end, raw_start, raw_end in article.normalised:
+        if clean_end > clean_start:
+            assert article.raw_span(clean_start, clean_end) == (raw_start, raw_end)
+    for start in range(0, len(text), 7):
+        end = min(len(text), start + 5)
+        raw_start, raw_end = article.raw_span(start, end)
+        assert 0 <= raw_start <= raw_end <= len(raw)
+        for k in range(start, end):
+            char_start, char_end = article.raw_span(k, k + 1)
+            assert raw_start <= char_start < char_end <= raw_end
+    assert article.raw_offset(len(text)) <= len(raw)
+
+
+@given(TEXTS)
+def test_kept_and_removed_tile_the_raw_text(raw: str) -> None:
+    article = clean_article(make(raw))
+    assert_accounts_for_raw(article)
+    assert_offsets_round_trip(article)
+
+
+@given(ODD_TEXTS)
+def test_normalised_text_accounts_for_every_raw_character(raw: str) -> None:
+    article = clean_article(make(raw))
+    assert_accounts_for_raw(article)
+    assert_offsets_round_trip(article)
+    assert not set(article.text) & {"\u00a0", "\u200b", "\u00ad", "\ufeff", "\ufb01"}
+
+
+@given(ODD_TEXTS)
+def test_keep_boilerplate_still_normalises_and_maps_back(raw: str) -> None:
+    article = clean_article(make(raw), settings=Settings(keep_boilerplate=True))
+    assert article.removed == ()
+    assert_accounts_for_raw(article)
+    assert_offsets_round_trip(article)
+
+
+@given(st.text())
+def test_normalise_round_trips_offsets(raw: str) -> None:
+    text, changes = normalise(raw)
+    position = clean = 0
+    pieces = []
+    for clean_start, clean_end, raw_start, raw_end in changes:
+        assert text[clean:clean_start] == raw[position:raw_start]
+        pieces += [raw[position:raw_start], raw[raw_start:raw_end]]
+        position, clean = raw_end, clean_end
+    assert text[clean:] == raw[position:]
+    assert "".join(pieces) + raw[position:] == raw
+
+
+def test_normalisation_of_odd_characters() -> None:
+    raw = f"{LEAD}\n\nThe\u00a0port re\u00adopened its of\ufb01ces\u200b in Ca\u0301diz.\n"
+    article = clean_article(make(raw))
+    assert article.text == f"{LEAD}\n\nThe port reopened its offices in Cádiz."
+    start = article.text.index("offices")
+    raw_start, raw_end = article.raw_span(start, start + len("offices"))
+    assert raw[raw_start:raw_end] == "of\ufb01ces"
+    start = article.text.index("Cádiz")
+    assert raw[slice(*article.raw_span(start, start + 5))] == "Ca\u0301diz"
+
+
+def test_rules_see_normalised_lines() -> None:
+    article = clean_article(make(story_with("Share\u00a0this:", "Photo:\u200b AP")))
+    assert [reason for reason, _ in removed(article)] == ["share bar", "caption"]
+
+
+def test_normalisation_can_be_turned_off() -> None:
+    raw = f"{LEAD}\n\nThe\u00a0port reopened.\n"
+    article = clean_article(make(raw), settings=Settings(normalise_unicode=False))
+    assert "\u00a0" in article.text and article.normalised == ()
 
 
 # --- the Rome corpus ------------------------------------------------------------------

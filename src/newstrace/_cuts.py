@@ -44,6 +44,14 @@ class Cut:
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'”’)\]]+", re.IGNORECASE)
 
 
+def may_cut(content: str) -> bool:
+    """A cheap test: whether ``line_cuts`` can find anything in a stripped line."""
+    return content[:1] in _STAMP_INITIALS or "://" in content
+
+
+_STAMP_INITIALS = frozenset("uUeE")
+
+
 def line_cuts(raw: str, start: int, end: int) -> Iterator[Cut]:
     """Update-stamp prefixes and tracking parameters inside the line ``raw[start:end]``."""
     line = raw[start:end]

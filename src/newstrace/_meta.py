@@ -32,9 +32,9 @@ _ENGLISH = frozenset(  # words rare in the other default languages ("in", "was",
 
 
 def _english_share(words: list[str]) -> float:
-    """Share of the first 200 words that are English function words."""
-    head = [w.lower() for w in words[:200]]
-    return sum(1 for w in head if w in _ENGLISH) / len(head) if head else 0.0
+    """Share of the first 200 (lower-cased) words that are English function words."""
+    head = words[:200]
+    return sum(map(_ENGLISH.__contains__, head)) / len(head) if head else 0.0
 
 
 _ISO_DATE = re.compile(
@@ -64,9 +64,17 @@ class Enricher:
         Text dense in English function words is English without asking lingua
         (the common case, ~50x faster); anything else goes to the detector.
         """
-        sample = text[:LANGUAGE_SAMPLE_CHARS]
+        sample = text[:LANGUAGE_SAMPLE_CHARS].lower()
+        if "en" in self.codes:
+            tokens = sample.split()  # whitespace tokens: much faster than a word regex
+            if (
+                "the" in tokens
+                and sum(map(len, tokens)) >= 2 * MIN_LANGUAGE_CHARS
+                and _english_share(tokens) >= ENGLISH_SHARE
+            ):
+                return "en"
         words = _WORD.findall(sample)
-        if sum(len(w) for w in words) < MIN_LANGUAGE_CHARS:
+        if sum(map(len, words)) < MIN_LANGUAGE_CHARS:
             return None
         if "en" in self.codes and _english_share(words) >= ENGLISH_SHARE and "the" in words:
             return "en"

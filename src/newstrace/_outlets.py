@@ -114,6 +114,8 @@ def domain(url: str | None) -> str | None:
 
 def strip_tracking(url: str) -> str:
     """``url`` without tracking query parameters (``utm_*``, ``fbclid`` …)."""
+    if "?" not in url:
+        return url.strip()
     try:
         parts = urlsplit(url.strip())
     except ValueError:

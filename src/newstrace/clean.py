@@ -21,6 +21,13 @@ than a line: an update stamp that starts a sentence ("Update(1920ET)Going
 into …") is cut and the sentence kept, and tracking parameters (``utm_*``,
 ``fbclid`` …) are cut from URLs inside kept lines.
 
+The cleaned text is also normalised for analysis (``_text.normalise``:
+no-break and other odd spaces, zero-width characters, soft hyphens,
+compatibility forms) unless ``Settings.normalise_unicode`` is off; each
+change is listed in ``Article.normalised`` with its raw range, so kept runs,
+normalised changes and removed spans together account for every raw
+character but whitespace. Rules see the normalised form of each line.
+
 Metadata found on the way: update stamps go to ``Article.updates``; a byline
 line ("By Kim Lee") is removed and fills ``Article.author`` when empty; a
 dateline ("VESSMARK (NPA) —", "WASHINGTON, March 14 (Reuters) -") fills
@@ -39,9 +46,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
-from ._cuts import UPDATE_STAMP, Cut, line_cuts
+from ._cuts import UPDATE_STAMP, Cut, line_cuts, may_cut
 from ._templates import Templates, carries_quote, learn_templates, template_key
+from ._text import ODD_CHARACTERS, normalise, normalise_runs
 from .config import Settings
 from .model import Article, RemovedSpan
 
@@ -85,7 +94,24 @@ class Rule:
 
 
 def _rx(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+    pattern = re.compile(_alternation(alternatives), re.IGNORECASE)
+    _ALTERNATIVES[pattern.pattern] = alternatives
+    return pattern
+
+
+_ALTERNATIVES: dict[str, tuple[str, ...]] = {}  # built at import: the parts of each rule
+
+
+def _alternation(alternatives: Iterable[str]) -> str:
+    """One pattern for all ``alternatives``, the ``^``-anchored ones behind a single ``^``.
+
+    ``re`` tries every alternative at every position of a search; hoisting the
+    anchor makes the anchored ones cost one test per position instead of one each.
+    """
+    anchored = [a[1:] for a in alternatives if a.startswith("^")]
+    floating = [a for a in alternatives if not a.startswith("^")]
+    parts = [f"^(?:{'|'.join(f'(?:{a})' for a in anchored)})"] if anchored else []
+    return "|".join(parts + [f"(?:{a})" for a in floating])
 
 
 _URL_TOKEN = re.compile(r"<?(?:https?://|www\.)\S+?>?", re.IGNORECASE)
@@ -93,6 +119,8 @@ _URL_TOKEN = re.compile(r"<?(?:https?://|www\.)\S+?>?", re.IGNORECASE)
 
 def _is_url_line(line: str) -> bool:
     """A line made only of URLs (checked token by token: no regex backtracking)."""
+    if not _URL_TOKEN.match(line):
+        return False
     tokens = line.split()
     return bool(tokens) and all(_URL_TOKEN.fullmatch(token) for token in tokens)
 
@@ -258,8 +286,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     start: int
     end: int
     content: str
@@ -293,19 +320,26 @@ def clean_article(
     """
     settings = settings or Settings()
     raw = article.raw_text
+    odd = settings.normalise_unicode and ODD_CHARACTERS.search(raw) is not None
     if settings.keep_boilerplate:
-        return replace(article, text=raw, kept=((0, 0, len(raw)),), removed=())
+        if not odd:
+            return replace(article, text=raw, kept=((0, 0, len(raw)),), removed=(), normalised=())
+        text, kept_runs, normalised = _assemble(raw, [(0, len(raw))], odd=True, strip=False)
+        return replace(article, text=text, kept=kept_runs, removed=(), normalised=normalised)
     lines = list(_split_lines(raw))
     template = templates.lines_for(article) if templates else frozenset()
-    reasons = classify_lines([line.content for line in lines], template=template)
+    contents = [line.content for line in lines]
+    if odd:
+        contents = [normalise(text)[0].strip() if text else text for text in contents]
+    reasons = classify_lines(contents, template=template)
     keep = _keep_mask(lines, reasons)
     cuts = [
         cut
         for line, kept in zip(lines, keep, strict=True)
-        if kept
+        if kept and may_cut(line.content)
         for cut in line_cuts(raw, line.start, line.end)
     ]
-    text, kept_runs = _assemble(raw, _pieces(lines, keep, cuts))
+    text, kept_runs, normalised = _assemble(raw, _pieces(lines, keep, cuts), odd=odd)
     removed = sorted(
         [
             *_removed_spans(raw, lines, reasons),
@@ -317,6 +351,7 @@ def clean_article(
         article,
         text=text,
         kept=kept_runs,
+        normalised=normalised,
         removed=tuple(removed),
         **_metadata(article, lines, reasons, removed),
     )
@@ -329,14 +364,23 @@ def classify_lines(
     reasons: list[str | None] = [None] * len(lines)
     body_start = _front_matter_end(lines)
     reasons[:body_start] = [FRONT_MATTER] * body_start
-    candidates = [(i, _mark(text)) for i, text in enumerate(lines) if i >= body_start and text]
+    candidates = [
+        (i, _mark(text) if len(text) <= MAX_BOILERPLATE_CHARS or text[:1] in "<hHwW" else None)
+        for i, text in enumerate(lines)
+        if i >= body_start and text
+    ]
     for block in _blocks(candidates):
         for (index, _), reason in zip(block, _decide([m for _, m in block]), strict=True):
             reasons[index] = reason
     _extend_link_lists(lines, reasons)
     if template:
         for index in range(body_start, len(lines)):
-            if reasons[index] is None and template_key(lines[index]) in template:
+            line = lines[index]
+            if (
+                reasons[index] is None
+                and len(line) <= MAX_BOILERPLATE_CHARS
+                and (template_key(line) in template)
+            ):
                 reasons[index] = TEMPLATE
     return reasons
 
@@ -398,13 +442,18 @@ def _metadata(
     return {"updates": updates, "dateline": dateline or article.dateline, "author": author}
 
 
-def _split_lines(raw: str) -> Iterator[_Line]:
+def _split_lines(raw: str) -> list[_Line]:
+    lines = []
     start = 0
-    while start < len(raw):
-        newline = raw.find("\n", start)
-        end = len(raw) if newline < 0 else newline + 1
-        yield _Line(start, end, raw[start:end].strip())
+    for piece in raw.split("\n"):
+        end = start + len(piece) + 1
+        lines.append(_Line(start, end, piece.strip()))
         start = end
+    if lines and start - 1 == len(raw):  # no newline after the last piece
+        last = lines.pop()
+        if last.start < len(raw):
+            lines.append(_Line(last.start, len(raw), last.content))
+    return lines
 
 
 _FENCE = re.compile(r"\ufeff?---")
@@ -427,31 +476,48 @@ def _looks_like_metadata(body: Sequence[str]) -> bool:
     return keys > 0 and keys >= len(body) - keys
 
 
-_LONG_RULES = tuple(rule for rule in RULES if rule.any_length)
-_CALLABLE_RULES = tuple(rule for rule in RULES if not isinstance(rule.matcher, re.Pattern))
+Test = tuple[str, bool, Callable[[str], object]]
+
+
+def _tests(rules: Iterable[Rule]) -> tuple[Test, ...]:
+    """``(reason, alone, test)`` of each rule; ``test(line)`` is truthy on a match."""
+    return tuple(
+        (r.reason, r.alone, r.matcher.search if isinstance(r.matcher, re.Pattern) else r.matcher)
+        for r in rules
+    )
+
+
+_ALL_TESTS = _tests(RULES)
+_LONG_TESTS = _tests(rule for rule in RULES if rule.any_length)
+_CALLABLE_TESTS = _tests(rule for rule in RULES if not isinstance(rule.matcher, re.Pattern))
 _ANY_PATTERN = re.compile(
-    "|".join(f"(?:{r.matcher.pattern})" for r in RULES if isinstance(r.matcher, re.Pattern)),
+    _alternation(
+        alternative
+        for rule in RULES
+        if isinstance(rule.matcher, re.Pattern)
+        for alternative in _ALTERNATIVES[rule.matcher.pattern]
+    ),
     re.IGNORECASE,
 )
 
 
-def _candidate_rules(line: str) -> tuple[Rule, ...]:
+def _candidate_tests(line: str) -> tuple[Test, ...]:
     """The rules worth trying on a line: one combined search rules out every pattern."""
     if len(line) > MAX_BOILERPLATE_CHARS:
-        return _LONG_RULES
-    return RULES if _ANY_PATTERN.search(line) else _CALLABLE_RULES
+        return _LONG_TESTS
+    return _ALL_TESTS if _ANY_PATTERN.search(line) else _CALLABLE_TESTS
 
 
 def _mark(line: str) -> _Mark | None:
-    if carries_quote(line):
-        return None
     weak: list[str] = []
-    for rule in _candidate_rules(line):
-        if rule.matches(line):
-            if rule.alone:
-                return _Mark((rule.reason,), strong=True)
-            weak.append(rule.reason)
-    return _Mark(tuple(weak), strong=False) if weak else None
+    for reason, alone, test in _candidate_tests(line):
+        if test(line):
+            if alone:
+                return None if carries_quote(line) else _Mark((reason,), strong=True)
+            weak.append(reason)
+    if not weak or carries_quote(line):
+        return None
+    return _Mark(tuple(weak), strong=False)
 
 
 def _blocks(candidates: list[tuple[int, _Mark | None]]) -> Iterator[list[tuple[int, _Mark]]]:
@@ -534,25 +600,49 @@ def _pieces(
             yield position, line.end
 
 
+Changes = tuple[tuple[int, int, int, int], ...]
+
+
 def _assemble(
-    raw: str, pieces: Iterable[tuple[int, int]]
-) -> tuple[str, tuple[tuple[int, int, int], ...]]:
-    """Cleaned text (trailing whitespace trimmed) and its ``kept`` runs."""
-    runs: list[list[int]] = []
+    raw: str, pieces: Iterable[tuple[int, int]], *, odd: bool, strip: bool = True
+) -> tuple[str, tuple[tuple[int, int, int], ...], Changes]:
+    """Cleaned text (normalised when ``odd``; trailing whitespace trimmed when
+    ``strip``), its ``kept`` runs and its ``normalised`` changes."""
+    segments: list[list[Any]] = []  # [clean start, raw start, raw end, replacement or None]
     length = 0
     for start, end in pieces:
-        if runs and runs[-1][1] + runs[-1][2] == start:
-            runs[-1][2] += end - start
-        else:
-            runs.append([length, start, end - start])
-        length += end - start
-    text = "".join(raw[r : r + n] for _, r, n in runs).rstrip()
-    return text, _trim_runs(runs, len(text))
+        runs = normalise_runs(raw, start, end) if odd else ((start, end, None),)
+        for run_start, run_end, new in runs:
+            last = segments[-1] if segments else None
+            if new is None and last is not None and last[3] is None and last[2] == run_start:
+                last[2] = run_end
+            else:
+                segments.append([length, run_start, run_end, new])
+            length += run_end - run_start if new is None else len(new)
+    text = "".join(raw[r:e] if new is None else new for _, r, e, new in segments)
+    if strip:
+        text = text.rstrip()
+    return text, *_trim(segments, len(text))
 
 
-def _trim_runs(runs: list[list[int]], length: int) -> tuple[tuple[int, int, int], ...]:
-    trimmed = [(c, r, min(n, length - c)) for c, r, n in runs if c < length]
-    return tuple(trimmed) or ((0, 0, 0),)
+def _trim(
+    segments: list[list[Any]], length: int
+) -> tuple[tuple[tuple[int, int, int], ...], Changes]:
+    """Runs and changes inside the first ``length`` characters of the cleaned text.
+
+    What lies beyond is whitespace, except dropped invisible characters, which
+    stay listed (at the end) so that every raw character is accounted for.
+    """
+    kept: list[tuple[int, int, int]] = []
+    changes: list[tuple[int, int, int, int]] = []
+    for clean, start, end, new in segments:
+        if new is None:
+            if clean < length:
+                kept.append((clean, start, min(end - start, length - clean)))
+        elif clean < length or (new == "" and clean >= length):
+            clean = min(clean, length)
+            changes.append((clean, min(clean + len(new), length), start, end))
+    return tuple(kept) or ((0, 0, 0),), tuple(changes)
 
 
 def _removed_spans(

@@ -63,6 +63,9 @@ class Settings:
     keep_boilerplate: bool = False
     template_min_articles: int = 3
     template_min_share: float = 0.5
+    # clean: Unicode normalisation of the cleaned text (odd spaces, invisible
+    # characters, compatibility forms); Article.normalised maps it back
+    normalise_unicode: bool = True
     # stories: online clustering (stories.py). A new article joins the most
     # similar recent story when the score reaches the threshold: with
     # embeddings the score is story_embedding_weight * embedding cosine + the

@@ -52,6 +52,23 @@ class RemovedSpan:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MetadataEvidence:
+    """The text an inferred metadata value was read from.
+
+    ``field`` is the ``Article`` field it filled (``published``, ``outlet``);
+    ``start``/``end`` index ``Article.raw_text`` and ``text`` equals
+    ``raw_text[start:end]``; ``rule`` names the cue ("dateline", "copyright",
+    "relative to file date 2026-03-16" …).
+    """
+
+    field: str
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """One news article.
 
@@ -63,6 +80,12 @@ class Article:
     ``language`` is an ISO 639-1 code; ``section``, ``dateline`` ("VESSMARK
     (NPA)") and ``updates`` (update stamps such as "Update (19:20 ET)") are
     metadata that ingest or cleaning found in the text.
+    ``normalised`` lists the Unicode normalisations of the cleaned text as
+    ``(clean_start, clean_end, raw_start, raw_end)``: ``text[cs:ce]`` is the
+    normalised form of ``raw_text[rs:re]`` (a no-break space made a space, a
+    soft hyphen dropped …); ``kept`` runs and ``normalised`` changes together
+    cover the cleaned text. ``metadata_evidence`` gives the text spans that
+    metadata inferred from the text (not from the source's metadata) came from.
     """
 
     id: str
@@ -80,16 +103,38 @@ class Article:
     section: str | None = None
     dateline: str | None = None
     updates: tuple[str, ...] = ()
+    normalised: tuple[tuple[int, int, int, int], ...] = ()
+    metadata_evidence: tuple[MetadataEvidence, ...] = ()
 
     def raw_offset(self, clean_offset: int) -> int:
-        """Map an offset in the cleaned text to the same character in the raw text."""
+        """Map an offset in the cleaned text to the same character in the raw text.
+
+        Inside a normalised change the offset maps to the start of the raw
+        characters it replaced.
+        """
         for clean_start, raw_start, length in self.kept:
             if clean_start <= clean_offset < clean_start + length:
                 return raw_start + (clean_offset - clean_start)
-        if self.kept and clean_offset == len(self.text):
-            clean_start, raw_start, length = self.kept[-1]
-            return raw_start + length
+        for clean_start, clean_end, raw_start, _ in self.normalised:
+            if clean_start <= clean_offset < clean_end:
+                return raw_start
+        if clean_offset == len(self.text) and (self.kept or self.normalised):
+            return max(
+                [r + n for c, r, n in self.kept if c + n == clean_offset]
+                + [re for _, ce, _, re in self.normalised if ce == clean_offset]
+                or [r + n for _, r, n in self.kept[-1:]]
+            )
         raise ValueError(f"offset {clean_offset} is outside the cleaned text of {self.id}")
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw-text range a cleaned-text range ``[start, end)`` was made from."""
+        if end <= start:
+            return self.raw_offset(start), self.raw_offset(start)
+        last = end - 1
+        for clean_start, clean_end, _, raw_end in self.normalised:
+            if clean_start <= last < clean_end:
+                return self.raw_offset(start), raw_end
+        return self.raw_offset(start), self.raw_offset(last) + 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
