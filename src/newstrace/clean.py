@@ -108,6 +108,7 @@ def _alternation(alternatives: Iterable[str]) -> str:
     ``re`` tries every alternative at every position of a search; hoisting the
     anchor makes the anchored ones cost one test per position instead of one each.
     """
+    alternatives = tuple(alternatives)
     anchored = [a[1:] for a in alternatives if a.startswith("^")]
     floating = [a for a in alternatives if not a.startswith("^")]
     parts = [f"^(?:{'|'.join(f'(?:{a})' for a in anchored)})"] if anchored else []
