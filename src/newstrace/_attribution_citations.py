@@ -1,5 +1,7 @@
 """Outlet citations: "CNN reported", "according to the FT", "told Reuters",
-"a fresh FT report". Offsets index ``Article.text``."""
+"a fresh FT report", "Bloomberg notes", "See also <Outlet>" (a line of its own, known
+outlets only), and reports left unnamed ("cited in multiple reports", outlet
+``UNNAMED_OUTLET``). Offsets index ``Article.text``."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from ._attribution_lexicon import (
     NOT_OUTLET,
     OUTLET_ALIASES,
     OUTLET_WORDS,
+    UNNAMED_OUTLET,
+    UNNAMED_REPORTS,
 )
 from .model import Citation, Sentence
 
@@ -25,6 +29,11 @@ def citations(article_id: str, text: str, sentences: Sequence[Sentence]) -> tupl
         for pattern, strict, before in CITE_PATTERNS
         for match in pattern.finditer(text, sentence.start, sentence.end)
         if (hit := _citation_hit(match, strict, before))
+    ]
+    found += [
+        (match.start(), match.end(), UNNAMED_OUTLET)
+        for sentence in sentences
+        for match in UNNAMED_REPORTS.finditer(text, sentence.start, sentence.end)
     ]
     kept: list[tuple[int, int, str]] = []
     for start, end, outlet in sorted(found, key=lambda h: (h[0], -h[1])):
@@ -71,7 +80,9 @@ def outlet_name(words: Sequence[str]) -> str | None:
     words = [w.rstrip(".,") for w in words]
     if words and words[0] in ("The", "the"):
         words = words[1:]
-    if not words or not all(w[:1].isupper() or w in ("of", "&", "and", "de") for w in words):
+    if not words or not words[0][:1].isupper():
+        return None
+    if not all(w[:1].isupper() or w.isdigit() or w in ("of", "&", "and", "de") for w in words):
         return None
     name = " ".join(words)
     if name in NOT_OUTLET:

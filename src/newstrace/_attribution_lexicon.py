@@ -145,7 +145,7 @@ APPOSITIVE = re.compile(
 NAME_RUN = re.compile(r"[A-Z][\w’'\-]+(?:[ \t]+[A-Z][\w’'.\-]*)+")
 ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,6}")
 ALNUM = re.compile(r"\w")
-_CAPRUN = r"[A-Z][\w&’'.\-]*(?:[ \t]+(?:(?:of|de|&|and)[ \t]+)?[A-Z][\w&’'.\-]*){0,5}"
+_CAPRUN = r"[A-Z][\w&’'.\-]*(?:[ \t]+(?:(?:of|de|&|and)[ \t]+)?(?:[A-Z][\w&’'.\-]*|\d{1,3}\b)){0,5}"
 _O = rf"(?P<outlet>{_CAPRUN})"
 # fmt: off
 CITE_PATTERNS = tuple(  # (pattern, must look like an outlet, outlet comes before the cue)
@@ -160,6 +160,13 @@ CITE_PATTERNS = tuple(  # (pattern, must look like an outlet, outlet comes befor
         (rf"\b(?:first )?(?:reported|published|revealed)\s+by\s+(?:the\s+)?{_O}", False, False),
         (rf"{_O}(?:’s|'s)?\s+(?:report|reporting|piece|article|story|investigation|interview|"
          r"analysis|exclusive|scoop)\b", True, True),
+        (rf"(?m)^[ \t]*See also:?[ \t]+(?:the[ \t]+)?{_O}[ \t]*$", True, False),
     )
 )
 # fmt: on
+UNNAMED_OUTLET = "unnamed reports"  # the outlet of "cited in multiple reports"
+UNNAMED_REPORTS = re.compile(
+    r"\b(?:(?:cited|quoted|mentioned) in|[Aa]ccording to|[Cc]iting)\s+(?:multiple|several|numerous|"
+    r"various|many|some|other|media|news|press|local|published)(?:\s+(?:media|news|press))?\s+"
+    r"reports\b|\b[Mm]edia reports\s+(?:said|say|suggested|suggest|claimed|claim)\b"
+)
