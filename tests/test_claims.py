@@ -73,14 +73,17 @@ def test_claims_stay_inside_their_story():
 
 
 class KeywordEmbedder:
-    """A fake embedder: sentences sharing their first keyword get the same vector."""
+    """A fake embedder: texts about a crane share one vector, every other text has its own."""
 
-    dimension = 2
+    dimension = 64
 
     def embed(self, texts):
         import numpy as np
 
-        return np.array([[1.0, 0.0] if "crane" in t.lower() else [0.0, 1.0] for t in texts])
+        vectors = np.zeros((len(texts), self.dimension))
+        for row, text in enumerate(texts):
+            vectors[row, 0 if "crane" in text.lower() else 1 + row % (self.dimension - 1)] = 1.0
+        return vectors
 
 
 def test_an_embedder_joins_paraphrases_that_share_few_words():

@@ -1,17 +1,33 @@
-"""Group the sentences of a story into claims: one assertion, many mentions.
+"""Group the clauses of a story into claims: one assertion, many mentions.
 
-This first version treats every sentence of at least ``MIN_CLAIM_WORDS``
-words that is not a question as a candidate claim. Two sentences of
-different articles are the same claim when the reuse stage aligned them
-(the same sentence by construction), or when their content words overlap
-enough (a Dice coefficient of at least ``settings.claim_similarity`` with at
-least ``MIN_SHARED_WORDS`` shared content words, numbers agreeing). Denials
-never join assertions: they form claims of their own, which the corroborate
-stage links as conflicts. Claims mentioned by a single article are kept only
+Claim units are clauses, not whole sentences (``_clauses.split_units``): the
+reporting frame ("…, US officials said") is set aside and coordinated
+assertions ("… and that …", "…, saying …") are cut apart, so an assertion
+made inside reported speech or a longer sentence is a mention of its own,
+with its offsets. Two units of different articles are the same claim when
+any rule below holds (and their numbers agree, and both deny or neither
+does):
+
+- the reuse stage aligned their sentences (the same sentence by
+  construction) and the units are the closest pair of the two sentences;
+- their content words overlap (Dice of at least ``settings.claim_similarity``
+  with at least ``MIN_SHARED_WORDS`` shared words);
+- with an embedder, their embeddings are close (``PARAPHRASE_SIMILARITY``);
+  or fairly close (``RELATED_SIMILARITY``) while naming a common entity or
+  number; or loosely close (``EVENT_SIMILARITY``) while reporting the same
+  kind of event (a request, a supply, a decision, casualties, …) about
+  compatible entities, or the same count.
+
+Units whose main event words differ, or of which one is negated and the
+other not ("had not been inspected" / "had been inspected"), never join by
+similarity ("Russia asked
+China for drones" is not "China decided to give economic support"). A
+denial and the counter-assertion it introduces ("denied X, saying Y") are one
+claim; otherwise denials never join assertions and the corroborate stage
+links them as conflicts. Claims mentioned by a single article are kept only
 when they deny something. Each mention carries its stance, found from cue
-words; the claim's statement is its most typical mention.
-
-With an embedder, paraphrases whose sentence embeddings are close join too.
+words in the unit and its reporting frame; the claim's statement is its
+most typical mention.
 """
 
 from __future__ import annotations
@@ -20,19 +36,121 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ._clauses import Unit, split_units
 from ._graph import UnionFind
-from ._text import content_words, fold
+from ._text import STOPWORDS, content_words, fold, words
 from .config import Settings
 from .embed import Embedder
 from .model import Claim, Mention, Reuse, Sentence, Stance, Story
 
 MIN_CLAIM_WORDS = 6
+MIN_UNIT_WORDS = 3
 MIN_SHARED_WORDS = 4
 PARAPHRASE_SIMILARITY = 0.8
+RELATED_SIMILARITY = 0.6
+EVENT_SIMILARITY = 0.55
+COUNT_SIMILARITY = 0.4
+TOPIC_SHARE = 0.5
+MIN_SHARED_SOURCE_WORDS = 2
+SOURCE_SIMILARITY = 0.7
+ALIGNED_CLOSENESS = 0.4
 MAX_POSTING = 200
+COUNTER_JOINERS = frozenset({"saying", "adding", "insisting", "arguing", "stressing", "noting"})
+
+Key = tuple[str, int, int]
+# The splitter's view of each unit (frame text, joiner), by unit key; filled by claim_units.
+_FRAMES: dict[Key, Unit] = {}
+# The text a unit is compared by when clauses nested in it are units of their own.
+_EMBED_TEXT: dict[Key, str] = {}
+
+SIDES = {
+    "us": "us",
+    "u.s": "us",
+    "american": "us",
+    "america": "us",
+    "americans": "us",
+    "washington": "us",
+    "chinese": "china",
+    "china": "china",
+    "beijing": "china",
+    "russian": "russia",
+    "russia": "russia",
+    "moscow": "russia",
+    "kremlin": "russia",
+    "ukrainian": "ukraine",
+    "ukraine": "ukraine",
+    "kyiv": "ukraine",
+    "british": "uk",
+    "britain": "uk",
+    "london": "uk",
+    "european": "eu",
+    "europe": "eu",
+    "french": "france",
+    "france": "france",
+    "paris": "france",
+    "german": "germany",
+    "germany": "germany",
+    "berlin": "germany",
+    "israeli": "israel",
+    "israel": "israel",
+    "iranian": "iran",
+    "iran": "iran",
+    "tehran": "iran",
+    "indian": "india",
+    "india": "india",
+    "japanese": "japan",
+    "japan": "japan",
+    "tokyo": "japan",
+    "taiwanese": "taiwan",
+    "taiwan": "taiwan",
+    "taipei": "taiwan",
+}
+NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+    if w != "_"
+}
+_EVENT = re.compile(
+    r"\b(?:(?P<request>ask(?:s|ed|ing)?|request(?:s|ed|ing)?|seek(?:s|ing)?|sought|"
+    r"appeal(?:s|ed|ing)? for|purchas\w*|buy(?:s|ing)?|bought|shopping list|wish list)|"
+    r"(?P<supply>provid(?:e|es|ed|ing)|send(?:s|ing)?|sent|supplying|supplied|"
+    r"deliver(?:s|ed|ing)?|give|gives|gave|given|giving|transfer(?:s|red|ring)?|donat\w+)|"
+    r"(?P<decision>decid\w+|decision)|"
+    r"(?P<casualty>injur\w+|hurt|harm(?:ed|ing)|wound\w+|kill\w+|died|dead|deaths?)|"
+    r"(?P<arrest>arrest\w*|detain\w*|charged)|"
+    r"(?P<resignation>resign\w*|quit|stepp(?:ed|ing) down)|"
+    r"(?P<approval>approv\w+|passed|voted?\b|votes))\b"
+)
+CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december".split()
+)
+_NUMBER_TOKEN = r"(?:\d+(?:[.,]\d+)*|" + "|".join(NUMBER_WORDS) + r")"
+_COUNT = re.compile(
+    r"(?<![\w:.-])(" + _NUMBER_TOKEN + r")\s+(?:[a-z-]+\s+)?"
+    r"(?!(?:years|months|weeks|days|hours|minutes|seconds|times|per)\b)"
+    r"(?:[a-z]+s|people|men|women|children|staff|personnel)\b"
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'.-]*[a-z][\w’'-]*")
+_NEGATED = re.compile(
+    r"(?:\b(?:not|never|no|without)|n't)\s+(?:(?:been|be|being|have|has|had|yet|ever|a|an|the|"
+    r"any)\s+)*([a-z]{3,})"
+)
+_REPORTING_WORDS = re.compile(
+    r"\b(?:said|says|say|stated|told|reported|reports|added|warned|confirmed|noted|fears?|"
+    r"feared|believes?|wrote|citing|according|cited|claimed|on|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
+STEM = 6
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 _DENIED = re.compile(
     r"\b(den(y|ies|ied|ying)|rejects?|rejected|dismiss(es|ed)?|refuted?|"
@@ -52,7 +170,7 @@ _ATTRIBUTED = re.compile(
     r"\b(said|says|told|according to|stated|reported|reports|claimed|claims|added|warned)\b"
 )
 _COUNTER_CLAIM = re.compile(r",\s*(?:saying|adding|insisting|arguing|stressing)\b|;|\bbut\b")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def stance_of(text: str) -> Stance:
@@ -86,22 +204,17 @@ def group_claims(
     settings: Settings | None = None,
     embedder: Embedder | None = None,
 ) -> tuple[Claim, ...]:
-    """Group candidate sentences of every story into claims (story by story).
+    """Group the claim units of every story into claims (story by story).
 
-    With an ``embedder``, sentences whose embeddings have a cosine of at
-    least ``PARAPHRASE_SIMILARITY`` (and agreeing numbers) join too: the
-    same assertion in other words. Without one, only reuse alignment and
-    word overlap group sentences.
+    Without an ``embedder`` only reuse alignment and word overlap group units.
     """
     settings = settings or Settings()
     if not stories:
         stories = (Story(id="", title="", article_ids=tuple(sentences)),)
     claims: list[Claim] = []
     for story in stories:
-        story_sentences = [
-            s for a in story.article_ids for s in sentences.get(a, ()) if is_candidate(s)
-        ]
-        claims.extend(_story_claims(story, story_sentences, reuse, settings, embedder))
+        units = [u for a in story.article_ids for u in claim_units(sentences.get(a, ()))]
+        claims.extend(_story_claims(story, units, reuse, settings, embedder))
     return tuple(claims)
 
 
@@ -109,6 +222,48 @@ def is_candidate(sentence: Sentence) -> bool:
     """Whether a sentence can carry a check-worthy claim."""
     text = sentence.text.strip()
     return len(text.split()) >= MIN_CLAIM_WORDS and not text.endswith("?")
+
+
+def claim_units(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The claim units of an article's candidate sentences, as sentence-like spans.
+
+    Each unit is a ``Sentence`` record whose offsets are the clause's, with
+    the index of the sentence it comes from.
+    """
+    units = []
+    for sentence in sentences:
+        if not is_candidate(sentence):
+            continue
+        records = []
+        for unit in split_units(sentence.text):
+            text = sentence.text[unit.start : unit.end]
+            if len(text.split()) < MIN_UNIT_WORDS:
+                continue
+            record = Sentence(
+                article_id=sentence.article_id,
+                index=sentence.index,
+                paragraph=sentence.paragraph,
+                start=sentence.start + unit.start,
+                end=sentence.start + unit.end,
+                text=text,
+            )
+            records.append(record)
+            _FRAMES[_key(record)] = unit
+        _cut_nested(records)
+        units.extend(records)
+    return units
+
+
+def _cut_nested(units: list[Sentence]) -> None:
+    """Compare a unit by its text without the units nested in it ("…, injuring seven, …")."""
+    for outer in units:
+        inner = [u for u in units if u is not outer and outer.start <= u.start < u.end <= outer.end]
+        if not inner:
+            continue
+        text = outer.text
+        for unit in sorted(inner, key=lambda u: -u.start):
+            text = text[: unit.start - outer.start] + text[unit.end - outer.start :]
+        _EMBED_TEXT[_key(outer)] = re.sub(r"\s*,(\s*,)+", ",", text)
 
 
 def _story_claims(
@@ -119,17 +274,21 @@ def _story_claims(
     embedder: Embedder | None,
 ) -> list[Claim]:
     keys = {_key(s): s for s in candidates}
-    stances = {key: stance_of(s.text) for key, s in keys.items()}
+    stances = {key: unit_stance(s) for key, s in keys.items()}
     groups = UnionFind(keys)
-    for first, second in _aligned_pairs(reuse, keys):
+    units = list(keys.values())
+    texts = [_EMBED_TEXT.get(_key(u), u.text) for u in units]
+    vectors = embedder.embed(texts) if embedder and units else None
+    pairs = _aligned_pairs(reuse, units, vectors)
+    if vectors is None:
+        pairs += _similar_pairs(units, settings)
+    else:
+        pairs += _paraphrase_pairs(units, vectors)
+    for first, second in pairs:
         if (stances[first] == "denied") == (stances[second] == "denied"):
             groups.union(first, second)
-    similar = _similar_pairs(list(keys.values()), settings)
-    if embedder is not None:
-        similar += _paraphrase_pairs(list(keys.values()), embedder)
-    for first, second in similar:
-        if (stances[_key(first)] == "denied") == (stances[_key(second)] == "denied"):
-            groups.union(_key(first), _key(second))
+    for first, second in _counter_claims(units, stances):
+        groups.union(first, second)
     claims = []
     for members in groups.components():
         mentions = [keys[k] for k in members]
@@ -140,7 +299,33 @@ def _story_claims(
     return sorted(claims, key=lambda c: (-len({m.article_id for m in c.mentions}), c.id))
 
 
-def _claim(story: Story, mentions: list[Sentence], stances: dict[tuple[str, int], Stance]) -> Claim:
+def unit_stance(unit: Sentence) -> Stance:
+    """A unit's stance: its own cue words, then those of its reporting frame."""
+    frame = _FRAMES.get(_key(unit))
+    own = stance_of(unit.text)
+    if own != "asserted" or frame is None or not frame.frame:
+        return own
+    framed = stance_of(frame.frame)
+    return "attributed" if framed in ("asserted", "denied") else framed
+
+
+def _counter_claims(units: list[Sentence], stances: Mapping[Key, Stance]) -> list[tuple[Key, Key]]:
+    """A denial and the assertion it introduces ("denied X, saying Y") in one sentence."""
+    pairs = []
+    for first, second in zip(units, units[1:], strict=False):
+        frame = _FRAMES.get(_key(second))
+        if (
+            first.article_id == second.article_id
+            and first.index == second.index
+            and stances[_key(first)] == "denied"
+            and frame is not None
+            and frame.joiner in COUNTER_JOINERS
+        ):
+            pairs.append((_key(first), _key(second)))
+    return pairs
+
+
+def _claim(story: Story, mentions: list[Sentence], stances: dict[Key, Stance]) -> Claim:
     records = tuple(
         Mention(
             article_id=s.article_id,
@@ -175,23 +360,53 @@ def _statement(mentions: list[Sentence]) -> str:
 
 
 def _aligned_pairs(
-    reuse: Sequence[Reuse], keys: Mapping[tuple[str, int], Sentence]
-) -> list[tuple[tuple[str, int], tuple[str, int]]]:
+    reuse: Sequence[Reuse], units: list[Sentence], vectors: np.ndarray | None
+) -> list[tuple[Key, Key]]:
+    """Units of sentences the reuse stage aligned: each with its closest counterpart."""
+    by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for index, unit in enumerate(units):
+        by_sentence[(unit.article_id, unit.index)].append(index)
+    starts = {(u.article_id, u.start): (u.article_id, u.index) for u in units}
+    located = _sentence_locator(units)
     pairs = []
     for link in reuse:
         for pair in link.aligned:
-            first = (pair.source.article_id, pair.source.start)
-            second = (pair.target.article_id, pair.target.start)
-            if first in keys and second in keys:
-                pairs.append((first, second))
+            first = located(pair.source.article_id, pair.source.start, pair.source.end, starts)
+            second = located(pair.target.article_id, pair.target.start, pair.target.end, starts)
+            if first is None or second is None:
+                continue
+            for i in by_sentence[first]:
+                j = max(by_sentence[second], key=lambda j: _closeness(units, vectors, i, j))
+                if _closeness(units, vectors, i, j) >= ALIGNED_CLOSENESS:
+                    pairs.append((_key(units[i]), _key(units[j])))
     return pairs
 
 
-def _similar_pairs(
-    candidates: list[Sentence], settings: Settings
-) -> list[tuple[Sentence, Sentence]]:
-    bags = [frozenset(content_words(s.text)) for s in candidates]
-    numbers = [set(_NUMBER.findall(s.text)) for s in candidates]
+def _sentence_locator(units: list[Sentence]):  # type: ignore[no-untyped-def]
+    spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for unit in units:
+        spans[unit.article_id].append((unit.start, unit.end, unit.index))
+
+    def locate(article_id: str, start: int, end: int, _starts: object) -> tuple[str, int] | None:
+        for unit_start, unit_end, index in spans.get(article_id, ()):
+            if unit_start < end and unit_end > start:
+                return (article_id, index)
+        return None
+
+    return locate
+
+
+def _closeness(units: list[Sentence], vectors: np.ndarray | None, i: int, j: int) -> float:
+    if vectors is not None:
+        return float(vectors[i] @ vectors[j])
+    return _dice(set(content_words(units[i].text)), set(content_words(units[j].text)))
+
+
+def _similar_pairs(candidates: list[Sentence], settings: Settings) -> list[tuple[Key, Key]]:
+    texts = [_EMBED_TEXT.get(_key(s), s.text) for s in candidates]
+    bags = [frozenset(content_words(t)) for t in texts]
+    numbers = [numbers_of(t) for t in texts]
+    features = [unit_features(t) for t in texts]
     postings: dict[str, list[int]] = defaultdict(list)
     for index, bag in enumerate(bags):
         for word in bag:
@@ -205,39 +420,134 @@ def _similar_pairs(
                 if candidates[first].article_id != candidates[second].article_id:
                     shared[(first, second)] += 1
     return [
-        (candidates[i], candidates[j])
+        (_key(candidates[i]), _key(candidates[j]))
         for (i, j), count in shared.items()
         if count >= MIN_SHARED_WORDS
         and _dice(bags[i], bags[j]) >= settings.claim_similarity
         and _numbers_agree(numbers[i], numbers[j])
+        and not _negation_clash(features[i], features[j])
     ]
 
 
 def _paraphrase_pairs(
-    candidates: list[Sentence], embedder: Embedder, *, block: int = 512
-) -> list[tuple[Sentence, Sentence]]:
-    """Pairs of sentences of different articles whose embeddings are close."""
+    candidates: list[Sentence], vectors: np.ndarray, *, block: int = 512
+) -> list[tuple[Key, Key]]:
+    """Pairs of units of different articles that embeddings and their features join."""
     if len(candidates) < 2:
         return []
-    vectors = embedder.embed([s.text for s in candidates])
-    numbers = [set(_NUMBER.findall(s.text)) for s in candidates]
+    features = [unit_features(_EMBED_TEXT.get(_key(s), s.text), _frame_text(s)) for s in candidates]
+    named_by: dict[str, set[str]] = defaultdict(set)
+    for unit, feature in zip(candidates, features, strict=True):
+        for entity in feature.entities:
+            named_by[entity].add(unit.article_id)
+    articles = len({u.article_id for u in candidates})
+    topic = {e for e, a in named_by.items() if articles >= 3 and len(a) > TOPIC_SHARE * articles}
+    features = [replace(f, entities=f.entities - topic) for f in features]
     pairs = []
     for offset in range(0, len(candidates), block):
         similarity = vectors[offset : offset + block] @ vectors.T
-        for row, column in np.argwhere(similarity >= PARAPHRASE_SIMILARITY):
+        for row, column in np.argwhere(similarity >= min(EVENT_SIMILARITY, COUNT_SIMILARITY)):
             i = offset + int(row)
             j = int(column)
-            first, second = candidates[i], candidates[j]
-            if (
-                i < j
-                and first.article_id != second.article_id
-                and _numbers_agree(numbers[i], numbers[j])
-            ):
-                pairs.append((first, second))
+            if i < j and candidates[i].article_id != candidates[j].article_id:
+                score = float(similarity[row, column])
+                if same_claim(score, features[i], features[j]):
+                    pairs.append((_key(candidates[i]), _key(candidates[j])))
     return pairs
 
 
-def _numbers_agree(first: set[str], second: set[str]) -> bool:
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What a unit reports: its main event kind, the entities, numbers and counts it names.
+
+    A count is a number of people or things ("seven workers", "two of them"),
+    not a measure ("60-metre", "14 months") or a name ("Crane 7").
+    """
+
+    event: str | None
+    entities: frozenset[str]
+    numbers: frozenset[str]
+    counts: tuple[str, ...] = ()
+    negated: frozenset[str] = frozenset()
+    stems: frozenset[str] = frozenset()
+    source: frozenset[str] = frozenset()
+
+
+def unit_features(text: str, frame: str = "") -> Features:
+    """The main event kind, entities, numbers and counts of a claim unit.
+
+    ``negated`` holds the stems of the words a negation applies to ("had not
+    been *inspected*"); ``source`` the content words of the reporting frame.
+    """
+    folded = fold(text)
+    event = None
+    if match := _EVENT.search(folded):
+        event = next(kind for kind, value in match.groupdict().items() if value)
+    entities = {SIDES[w] for w in words(text) if w in SIDES}
+    for index, word in enumerate(_CAPITALISED.findall(text)):
+        if index or not text.startswith(word):
+            folded_word = fold(word)
+            if folded_word not in STOPWORDS and folded_word not in CALENDAR:
+                entities.add(SIDES.get(folded_word, folded_word))
+    counts = tuple(NUMBER_WORDS.get(m[1], m[1]) for m in _COUNT.finditer(folded))
+    negated = frozenset(m[1][:STEM] for m in _NEGATED.finditer(folded))
+    stems = frozenset(w[:STEM] for w in content_words(text))
+    source = frozenset(content_words(_REPORTING_WORDS.sub(" ", frame)))
+    return Features(
+        event, frozenset(entities), frozenset(numbers_of(text)), counts, negated, stems, source
+    )
+
+
+def _frame_text(unit: Sentence) -> str:
+    frame = _FRAMES.get(_key(unit))
+    return frame.frame if frame else ""
+
+
+def _negation_clash(first: Features, second: Features) -> bool:
+    """One unit negates a word the other states: "not inspected" / "inspected"."""
+    return bool((first.negated - second.negated) & second.stems) or bool(
+        (second.negated - first.negated) & first.stems
+    )
+
+
+def same_claim(similarity: float, first: Features, second: Features) -> bool:
+    """Whether two units with this embedding similarity state the same claim.
+
+    Entities here should be the distinctive ones: ``_paraphrase_pairs`` drops
+    those most units of the story name (what the story is about).
+    """
+    if not _numbers_agree(first.numbers, second.numbers) or _negation_clash(first, second):
+        return False
+    if first.event and second.event and first.event != second.event:
+        return False
+    shared_entity = bool(first.entities & second.entities)
+    same_count = bool(first.counts and second.counts and first.counts[0] == second.counts[0])
+    if similarity >= PARAPHRASE_SIMILARITY:
+        return True
+    same_source = len(first.source & second.source) >= MIN_SHARED_SOURCE_WORDS
+    if similarity >= SOURCE_SIMILARITY and same_source:
+        return True
+    if similarity >= RELATED_SIMILARITY and (shared_entity or same_count):
+        return True
+    if similarity >= COUNT_SIMILARITY and same_count:
+        return True
+    compatible = shared_entity or not first.entities or not second.entities
+    return (
+        similarity >= EVENT_SIMILARITY
+        and first.event is not None
+        and first.event == second.event
+        and compatible
+    )
+
+
+def numbers_of(text: str) -> set[str]:
+    """The numbers a text states, digits or words ("seven" -> "7"); "one" is not counted."""
+    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    found |= {NUMBER_WORDS[w] for w in words(text) if w in NUMBER_WORDS}
+    return found
+
+
+def _numbers_agree(first: set[str] | frozenset[str], second: set[str] | frozenset[str]) -> bool:
     return not first or not second or bool(first & second)
 
 
@@ -247,5 +557,5 @@ def _dice(first: frozenset[str] | set[str], second: frozenset[str] | set[str]) -
     return 2 * len(first & second) / (len(first) + len(second))
 
 
-def _key(sentence: Sentence) -> tuple[str, int]:
-    return (sentence.article_id, sentence.start)
+def _key(sentence: Sentence) -> Key:
+    return (sentence.article_id, sentence.start, sentence.end)

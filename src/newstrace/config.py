@@ -91,6 +91,20 @@ class Settings:
     # role (official, source, ...) and no conflicting side (US vs Chinese) is
     # one origin; "description": only identical descriptions are one origin.
     anonymous_grouping: str = "side"
+    # corroborate: further collapsing rules (corroborate.py docstring). Each
+    # collapse shows its reason as the last step of the article's chain.
+    # official_grouping: "government" = anonymous officials of one side and
+    # that side's government bodies are one origin; "anonymous" = they are not.
+    official_grouping: str = "government"
+    # spokespeople: "organisation" = a named spokesperson speaks for the
+    # organisation of their affiliation; "person" = they count on their own.
+    spokespeople: str = "organisation"
+    # circular_reporting: "collapse" = outlets citing each other in a loop are
+    # one origin; "count" = each cited outlet counts.
+    circular_reporting: str = "collapse"
+    # unsourced_mentions: "fold" = an article stating a claim without a source
+    # adds no origin when other articles attribute it; "count" = it does.
+    unsourced_mentions: str = "fold"
 
 
 def load_settings(path: str | Path | None = None, **overrides: object) -> Settings:

@@ -1,13 +1,16 @@
 """Count the independent origins behind each claim, and find conflicting claims.
 
-Each mention of a claim is traced to an origin, first rule that applies:
+Each article mentioning a claim contributes one chain, from its best
+mention (one with a speaker or a citation first, then the one closest to the
+claim's statement). The mention is traced to an origin, first rule that
+applies:
 
 1. the article copies another article that mentions the same claim (a
    directed reuse edge): the mention's origin is that article's, and the
    chain records the copy;
-2. a quote in the mention names its speaker: the speaker is the origin
-   (anonymous speakers with the same role and no conflicting side count as
-   one origin: see ``group_anonymous``);
+2. a quote in the mention (or in its sentence) names its speaker: the
+   speaker is the origin; a denial with no quote is the denier's, read
+   from the subject of its denial verb ("The embassy denied …");
 3. the mention cites an outlet ("NPA reported"): when an article of that
    outlet mentions the claim, the chain continues there; otherwise the
    outlet is the origin. A citation elsewhere in the article is followed
@@ -17,22 +20,39 @@ Each mention of a claim is traced to an origin, first rule that applies:
    count as one inferred upstream;
 5. otherwise the article's own reporting is the origin.
 
+Then origins collapse, by explicit rules set in ``Settings`` (each collapse
+adds its reason as the last step of the chain):
+
+- ``anonymous_grouping="side"``: anonymous speakers with the same role and
+  no conflicting side are one origin ("description": identical only);
+- ``official_grouping="government"``: anonymous officials of one side and
+  that side's government bodies speaking as such ("the White House", "the
+  Chinese embassy") are one origin ("anonymous": no such collapse);
+- ``spokespeople="organisation"``: a named spokesperson speaks for the
+  organisation of their affiliation ("person": they count on their own);
+- ``circular_reporting="collapse"``: outlets citing each other in a loop
+  (A cites B, which cites A) are one origin, not one each ("count": each
+  cited outlet counts);
+- ``unsourced_mentions="fold"``: an article stating the claim without any
+  source does not add an origin when other articles attribute it ("count":
+  its own reporting counts as an origin).
+
 ``independent_count`` is the number of distinct origins; ``chains`` holds
 one explanation per mentioning article. A claim denied by some mentions
-conflicts with the assertions it shares enough content words with.
+conflicts with the assertions whose content it denies.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from ._graph import UnionFind
 from ._text import content_words, fold
-from .claims import denied_part
+from .claims import denied_part, unit_features
 from .config import Settings
 from .model import (
     Article,
@@ -52,6 +72,7 @@ DIRECTED = frozenset({"verbatim", "abridged", "extended", "spun", "rewritten", "
 CONFLICT_OVERLAP = 2
 TOPIC_SHARE = 0.25
 STEM = 6
+MAX_DENIER_WORDS = 8
 
 _LEADING = re.compile(
     r"^(?:(?:a|an|the|another|other|one|two|three|four|five|several|some|many|multiple|"
@@ -95,7 +116,19 @@ SIDES = {
     "japanese": "japan",
     "taiwanese": "taiwan",
     "western": "west",
+    "pentagon": "us",
 }
+_GOVERNMENT = re.compile(
+    r"\b(?:government|embassy|ministry|white house|state department|pentagon|kremlin|"
+    r"administration|foreign office|cabinet|consulate|presidency)\b"
+)
+_SPOKESPERSON = re.compile(r"\b(?:spokes\w*|press secretary|representative)\b")
+_DENIER = re.compile(
+    r"^\W*(?P<denier>[A-Z][^,;:]{2,80}?)\s+(?:(?:has|have|had|also|quickly|publicly|flatly|"
+    r"strongly|firmly|swiftly|already)\s+)*(?:den(?:y|ies|ied)|rejected|rejects|dismissed|"
+    r"dismisses|refuted)\b"
+)
+_PRONOUN = re.compile(r"(?:he|she|it|they|we|i|you|this|that)")
 _DOCUMENT = re.compile(r"\b(cable|memo|document|report|letter|filing|statement|email)s?\b")
 
 
@@ -117,12 +150,11 @@ def corroborate(
 ) -> tuple[Claim, ...]:
     """Return the claims with origins, independent counts, chains and conflicts.
 
-    ``settings.anonymous_grouping`` says how anonymous speakers collapse into
-    origins: see ``group_anonymous``.
+    The collapsing rules are the ``Settings`` fields named in the module
+    docstring.
     """
     settings = settings or Settings()
-    tracer = _Tracer(articles, reuse, quotes, citations)
-    tracer.grouping = settings.anonymous_grouping
+    tracer = _Tracer(articles, reuse, quotes, citations, settings)
     traced = [tracer.trace_claim(claim) for claim in claims]
     conflicts = find_conflicts(traced)
     return tuple(replace(c, conflicts_with=conflicts.get(c.id, ())) for c in traced)
@@ -133,10 +165,11 @@ def find_conflicts(claims: Sequence[Claim]) -> dict[str, tuple[str, ...]]:
 
     A denial contradicts an assertion when what it denies (the words after
     its denial cue: "rejects reports *of skipped crane inspections*") shares
-    at least ``CONFLICT_OVERLAP`` distinctive word stems with the assertion.
-    Stems found in more than ``TOPIC_SHARE`` of the story's claims say what
-    the story is about (the port, the crane), not what is denied, and do not
-    count.
+    at least ``CONFLICT_OVERLAP`` distinctive word stems with the assertion,
+    or one such stem and the same kind of event (a denied "request" and a
+    claim that someone asked for something). Stems found in more than
+    ``TOPIC_SHARE`` of the story's claims say what the story is about (the
+    port, the crane), not what is denied, and do not count.
     """
     found: dict[str, set[str]] = defaultdict(set)
     by_story: dict[str | None, list[Claim]] = defaultdict(list)
@@ -144,25 +177,37 @@ def find_conflicts(claims: Sequence[Claim]) -> dict[str, tuple[str, ...]]:
         by_story[claim.story_id].append(claim)
     for story_claims in by_story.values():
         stems = {c.id: _stems(" ".join(m.text for m in c.mentions)) for c in story_claims}
+        events = {c.id: _main_event(c) for c in story_claims}
         frequency = Counter(stem for bag in stems.values() for stem in bag)
         limit = max(2, TOPIC_SHARE * len(story_claims))
         topic = {stem for stem, n in frequency.items() if n > limit}
         for denial in story_claims:
-            denied = _denied_stems(denial) - topic
+            denied_text = _denied_text(denial)
+            denied = _stems(denied_text) - topic
             if not denied:
                 continue
+            denied_event = unit_features(denied_text).event
             for other in story_claims:
-                if other.id == denial.id or _denied_stems(other):
+                if other.id == denial.id or _denied_text(other):
                     continue
-                if len(denied & stems[other.id]) >= CONFLICT_OVERLAP:
+                shared = len(denied & stems[other.id])
+                same_event = denied_event is not None and denied_event == events[other.id]
+                if shared >= CONFLICT_OVERLAP or (shared and same_event):
                     found[denial.id].add(other.id)
                     found[other.id].add(denial.id)
     return {claim_id: tuple(sorted(ids)) for claim_id, ids in found.items()}
 
 
-def _denied_stems(claim: Claim) -> set[str]:
+def _denied_text(claim: Claim) -> str:
     parts = [denied_part(m.text) for m in claim.mentions if m.stance == "denied"]
-    return _stems(" ".join(p for p in parts if p))
+    return " ".join(p for p in parts if p)
+
+
+def _main_event(claim: Claim) -> str | None:
+    """The kind of event most of the claim's mentions report (see ``claims.unit_features``)."""
+    kinds = Counter(unit_features(m.text).event for m in claim.mentions)
+    kinds.pop(None, None)
+    return min(kinds, key=lambda k: (-kinds[k], k)) if kinds else None
 
 
 def _stems(text: str) -> set[str]:
@@ -178,15 +223,15 @@ def anonymous_key(description: str) -> str:
 
 
 class _Tracer:
-    grouping = "side"
-
     def __init__(
         self,
         articles: Sequence[Article],
         reuse: Sequence[Reuse],
         quotes: Sequence[Quote],
         citations: Sequence[Citation],
+        settings: Settings,
     ) -> None:
+        self.settings = settings
         self.articles = {a.id: a for a in articles}
         self.copied_from: dict[str, list[Reuse]] = defaultdict(list)
         self.upstream = UnionFind[str]()
@@ -203,19 +248,22 @@ class _Tracer:
             self.citations[citation.article_id].append(citation)
 
     def trace_claim(self, claim: Claim) -> Claim:
-        by_article: dict[str, Mention] = {}
-        for mention in claim.mentions:
-            by_article.setdefault(mention.article_id, mention)
-        traces = {a: self._trace(a, by_article, set()) for a in by_article}
-        keys = group_anonymous({t.key for t in traces.values()}, grouping=self.grouping)
+        chosen = self._chosen_mentions(claim)
+        traces = {a: self._trace(a, chosen, ()) for a in chosen}
+        groups = group_origins(traces, settings=self.settings)
         origins: dict[str, Origin] = {}
-        for trace in traces.values():
-            key = keys[trace.key]
+        for article_id, trace in traces.items():
+            key = groups[article_id][0]
             known = origins.get(key)
             evidence = (known.evidence if known else ()) + trace.origin.evidence
-            origins[key] = replace(known or trace.origin, evidence=_unique(evidence))
+            base = known or traces[_owner(groups, key)].origin
+            origins[key] = replace(base, evidence=_unique(evidence))
         chains = tuple(
-            Chain(article_id=a, steps=t.steps, origin=origins[keys[t.key]].name)
+            Chain(
+                article_id=a,
+                steps=t.steps + ((groups[a][1],) if groups[a][1] else ()),
+                origin=origins[groups[a][0]].name,
+            )
             for a, t in traces.items()
         )
         return replace(
@@ -225,24 +273,43 @@ class _Tracer:
             chains=chains,
         )
 
-    def _trace(self, article_id: str, mentions: dict[str, Mention], seen: set[str]) -> _Trace:
-        seen = seen | {article_id}
+    def _chosen_mentions(self, claim: Claim) -> dict[str, Mention]:
+        """Each article's best mention: attributed first, then closest to the statement."""
+        statement = set(content_words(claim.statement))
+        by_article: dict[str, list[Mention]] = defaultdict(list)
+        for mention in claim.mentions:
+            by_article[mention.article_id].append(mention)
+
+        def rank(mention: Mention) -> tuple[int, float, int]:
+            source = 0 if self._quote_for(mention) else 1 if self._citation_for(mention) else 2
+            bag = set(content_words(mention.text))
+            closeness = 2 * len(bag & statement) / max(1, len(bag) + len(statement))
+            return (source, -closeness, mention.start)
+
+        return {a: min(ms, key=rank) for a, ms in by_article.items()}
+
+    def _trace(
+        self, article_id: str, mentions: dict[str, Mention], path: tuple[str, ...]
+    ) -> _Trace:
+        path = (*path, article_id)
         mention = mentions[article_id]
         label = self._label(article_id)
         for link in self.copied_from.get(article_id, ()):
-            if link.source_id in mentions and link.source_id not in seen:
-                inner = self._trace(link.source_id, mentions, seen)
+            if link.source_id in mentions and link.source_id not in path:
+                inner = self._trace(link.source_id, mentions, path)
                 step = f"{link.kind} copy of {self._label(link.source_id)}"
                 return replace(inner, steps=(label, step, *inner.steps[1:]))
         if trace := self._speaker(mention):
+            via = self._citation_for(mention)
+            cited = (f"cites {via.outlet} (“{via.text}”)",) if via else ()
+            return replace(trace, steps=(label, *cited, *trace.steps))
+        if trace := self._citation(mention, mentions, path):
             return replace(trace, steps=(label, *trace.steps))
-        if trace := self._citation(mention, mentions, seen):
-            return replace(trace, steps=(label, *trace.steps))
-        if trace := self._article_citation(mention, mentions, seen):
+        if trace := self._article_citation(mention, mentions, path):
             return replace(trace, steps=(label, *trace.steps))
         family = [a for a in mentions if a != article_id and self._same_upstream(a, article_id)]
         for mate in sorted(family):
-            mate_trace = self._attributed(mate, mentions, seen)
+            mate_trace = self._attributed(mate, mentions, path)
             if mate_trace is not None:
                 step = f"shares an upstream with {self._label(mate)}"
                 return replace(mate_trace, steps=(label, step, *mate_trace.steps))
@@ -256,49 +323,99 @@ class _Tracer:
         return _Trace(f"own:{article_id}", origin, (label, name))
 
     def _attributed(
-        self, article_id: str, mentions: dict[str, Mention], seen: set[str]
+        self, article_id: str, mentions: dict[str, Mention], path: tuple[str, ...]
     ) -> _Trace | None:
         """The speaker or citation trace of an article's mention, if it has one."""
-        if article_id in seen:
+        if article_id in path:
             return None
         mention = mentions[article_id]
-        trace = self._speaker(mention) or self._citation(mention, mentions, seen | {article_id})
+        trace = self._speaker(mention) or self._citation(mention, mentions, (*path, article_id))
         if trace is None:
             return None
         return replace(trace, steps=(self._label(article_id), *trace.steps))
 
+    def _quote_for(self, mention: Mention) -> Quote | None:
+        """The quote that carries the mention: overlapping it, else spoken in its sentence."""
+        quotes = [q for q in self.quotes.get(mention.article_id, ()) if q.speaker]
+        for quote in quotes:
+            if quote.start < mention.end and quote.end > mention.start:
+                return quote
+        start, end = self._sentence(mention)
+        for quote in quotes:
+            speaker_start = quote.speaker_start if quote.speaker_start is not None else -1
+            if quote.start < end and quote.end > start and start <= speaker_start < end:
+                return quote
+        return None
+
     def _speaker(self, mention: Mention) -> _Trace | None:
-        for quote in self.quotes.get(mention.article_id, ()):
-            if quote.speaker and quote.start < mention.end and quote.end > mention.start:
-                return _speaker_trace(quote)
+        if quote := self._quote_for(mention):
+            return _speaker_trace(quote)
+        if mention.stance == "denied" and (match := _DENIER.match(mention.text)):
+            name = match["denier"].strip()
+            if len(name.split()) <= MAX_DENIER_WORDS and not _PRONOUN.fullmatch(fold(name)):
+                start = mention.start + match.start("denier")
+                evidence = Span(
+                    article_id=mention.article_id, start=start, end=start + len(name), text=name
+                )
+                origin = Origin(kind="speaker", name=name, evidence=(evidence, _span(mention)))
+                return _Trace(f"org:{organisation_key(name)}", origin, (f"denied by {name}",))
+        return None
+
+    def _sentence(self, mention: Mention) -> tuple[int, int]:
+        """The span of the sentence around a mention (clause mentions sit inside one)."""
+        article = self.articles.get(mention.article_id)
+        if article is None:
+            return mention.start, mention.end
+        text = article.text
+        before = max(text.rfind(mark, 0, mention.start) for mark in (". ", "\n", "? ", "! "))
+        after = [i for i in (text.find(m, mention.end) for m in (". ", "\n", "? ", "! ")) if i >= 0]
+        return before + 1, min(after, default=len(text))
+
+    def _citation_for(self, mention: Mention) -> Citation | None:
+        start, end = self._sentence(mention)
+        for citation in self.citations.get(mention.article_id, ()):
+            if citation.start < end and citation.end > start:
+                return citation
         return None
 
     def _article_citation(
-        self, mention: Mention, mentions: dict[str, Mention], seen: set[str]
+        self, mention: Mention, mentions: dict[str, Mention], path: tuple[str, ...]
     ) -> _Trace | None:
         """Follow a citation made elsewhere in the article to a cited article with the claim."""
         for citation in self.citations.get(mention.article_id, ()):
             for other in mentions:
-                if other not in seen and self._is_outlet(other, citation.outlet):
-                    inner = self._trace(other, mentions, seen)
+                if other not in path and self._is_outlet(other, citation.outlet):
+                    inner = self._trace(other, mentions, path)
                     step = f"cites {citation.outlet} (“{citation.text}”, elsewhere in the article)"
                     return replace(inner, steps=(step, *inner.steps))
         return None
 
     def _citation(
-        self, mention: Mention, mentions: dict[str, Mention], seen: set[str]
+        self, mention: Mention, mentions: dict[str, Mention], path: tuple[str, ...]
     ) -> _Trace | None:
-        for citation in self.citations.get(mention.article_id, ()):
-            if not (citation.start < mention.end and citation.end > mention.start):
-                continue
-            step = f"cites {citation.outlet}"
-            for other in mentions:
-                if other not in seen and self._is_outlet(other, citation.outlet):
-                    inner = self._trace(other, mentions, seen)
-                    return replace(inner, steps=(step, *inner.steps))
-            origin = Origin(kind="outlet", name=citation.outlet, evidence=(_span(citation),))
-            return _Trace(f"outlet:{fold(citation.outlet)}", origin, (step,))
-        return None
+        citation = self._citation_for(mention)
+        if citation is None:
+            return None
+        step = f"cites {citation.outlet}"
+        cited = [other for other in mentions if self._is_outlet(other, citation.outlet)]
+        for other in cited:
+            if other not in path:
+                inner = self._trace(other, mentions, path)
+                return replace(inner, steps=(step, *inner.steps))
+        loop = [other for other in cited if other in path]
+        if loop and self.settings.circular_reporting == "collapse":
+            members = sorted(path[path.index(loop[0]) :])
+            names = " and ".join(self._label(a) for a in members)
+            origin = Origin(
+                kind="outlet", name=f"circular reporting of {names}", evidence=(_span(citation),)
+            )
+            loop_step = (
+                f"{citation.outlet} in turn cites this article's outlet: circular reporting, "
+                "counted once (setting circular_reporting='collapse')"
+            )
+            return _Trace(f"circular:{'+'.join(members)}", origin, (step, loop_step))
+        origin = Origin(kind="outlet", name=citation.outlet, evidence=(_span(citation),))
+        return _Trace(f"outlet:{fold(citation.outlet)}", origin, (step,))
 
     def _is_outlet(self, article_id: str, outlet: str) -> bool:
         name = self.articles[article_id].outlet
@@ -343,7 +460,121 @@ def _speaker_trace(quote: Quote) -> _Trace:
         return _Trace(f"anon:{key}", origin, (f"quotes {speaker}",))
     kind = "document" if _DOCUMENT.search(fold(speaker)) else "speaker"
     origin = Origin(kind=kind, name=speaker, evidence=evidence)
+    if quote.speaker_kind == "organisation":
+        return _Trace(f"org:{organisation_key(speaker)}", origin, (f"quotes {speaker}",))
+    if (
+        quote.speaker_affiliation
+        and quote.speaker_title
+        and _SPOKESPERSON.search(fold(quote.speaker_title))
+    ):
+        described = f"{speaker} ({quote.speaker_title}, {quote.speaker_affiliation})"
+        origin = replace(origin, name=described)
+        key = f"named:{fold(speaker)}|{organisation_key(quote.speaker_affiliation)}"
+        return _Trace(key, origin, (f"quotes {described}",))
     return _Trace(f"named:{fold(speaker)}", origin, (f"quotes {speaker}",))
+
+
+def organisation_key(name: str) -> str:
+    """A grouping key for an organisation: "The Chinese embassy in the US" -> "chinese embassy"."""
+    text = fold(name).strip()
+    text = re.sub(r"^(?:both|the|a|an)\s+", "", text)
+    text = re.sub(r"^(?:the)\s+", "", text)
+    text = re.sub(r"\s+(?:in|at|to|for)\s.*$", "", text)
+    return re.sub(r"[^\w\s.]", "", text).strip()
+
+
+def group_origins(
+    traces: Mapping[str, _Trace], *, settings: Settings
+) -> dict[str, tuple[str, str]]:
+    """Map each article to ``(origin key, reason)``: the origin it counts in and why.
+
+    ``reason`` is empty when the article's own origin is kept as it is. The
+    rules, in order, are the settings named in the module docstring.
+    """
+    keys = {t.key for t in traces.values()}
+    mapping = {k: (k, "") for k in keys}
+    anonymous = group_anonymous(keys, grouping=settings.anonymous_grouping)
+    for key, group in anonymous.items():
+        if group != key:
+            mapping[key] = (
+                group,
+                f"counted with {_display(group)}: same role, same side "
+                "(setting anonymous_grouping='side')",
+            )
+    if settings.spokespeople == "organisation":
+        for key in keys:
+            if key.startswith("named:") and "|" in key:
+                organisation = "org:" + key.partition("|")[2]
+                mapping[key] = (
+                    organisation,
+                    f"speaks for {organisation[4:]} (setting spokespeople='organisation')",
+                )
+    if settings.official_grouping == "government":
+        _group_governments(mapping)
+    if settings.unsourced_mentions == "fold":
+        _fold_unsourced(mapping, traces)
+    return {article: _resolve(mapping, trace.key) for article, trace in traces.items()}
+
+
+def _resolve(mapping: dict[str, tuple[str, str]], key: str) -> tuple[str, str]:
+    group, reason = mapping.get(key, (key, ""))
+    seen = {key}
+    while group in mapping and mapping[group][0] != group and group not in seen:
+        seen.add(group)
+        group, later = mapping[group]
+        reason = reason or later
+    return group, reason
+
+
+def _group_governments(mapping: dict[str, tuple[str, str]]) -> None:
+    """Anonymous officials of one side and that side's government bodies: one origin."""
+    by_side: dict[str, list[str]] = defaultdict(list)
+    for key in sorted({group for group, _ in mapping.values()}):
+        sides = _sides(_display(key)) if key.startswith(("anon:", "org:")) else frozenset()
+        official = key.startswith("anon:") and key.rpartition(" ")[2] in ("official", "officials")
+        if len(sides) == 1 and (official or (key.startswith("org:") and _GOVERNMENT.search(key))):
+            by_side[next(iter(sides))].append(key)
+    for side, members in by_side.items():
+        if len(members) < 2:
+            continue
+        representative = min(members, key=lambda k: (not k.startswith("anon:"), k))
+        for key, (group, _) in list(mapping.items()):
+            if group in members and group != representative:
+                mapping[key] = (
+                    representative,
+                    f"counted with {_display(representative)}: "
+                    f"one government ({side}) speaking (setting "
+                    "official_grouping='government')",
+                )
+
+
+def _fold_unsourced(mapping: dict[str, tuple[str, str]], traces: Mapping[str, _Trace]) -> None:
+    """Unsourced statements do not add an origin when other articles attribute the claim."""
+    groups = Counter(_resolve(mapping, t.key)[0] for t in traces.values() if not _unsourced(t.key))
+    if not groups:
+        return
+    main = min(groups, key=lambda k: (-groups[k], k))
+    for trace in traces.values():
+        if _unsourced(trace.key):
+            mapping[trace.key] = (
+                main,
+                "states it without naming a source: not counted as an "
+                "independent origin (setting unsourced_mentions='fold')",
+            )
+
+
+def _unsourced(key: str) -> bool:
+    return key.startswith(("own:", "upstream:"))
+
+
+def _owner(groups: Mapping[str, tuple[str, str]], key: str) -> str:
+    """An article whose own trace is the origin ``key`` (else any in the group)."""
+    members = [a for a, (group, reason) in groups.items() if group == key]
+    return next((a for a in members if not groups[a][1]), members[0])
+
+
+def _display(key: str) -> str:
+    return key.partition(":")[2]
 
 
 def group_anonymous(keys: set[str], *, grouping: str = "side") -> dict[str, str]:
