@@ -35,6 +35,21 @@ from newstrace.store import Store, open_store
 PROJECT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".xml", ".rss", ".atom", ".json", ".jsonl")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# The stages an ingest reports, in order (``read`` is the web app's own; the rest are
+# the pipeline's progress names); only for drawing the overall bar, unknown names are fine.
+STAGES = (
+    "read",
+    "ingest",
+    "clean",
+    "segment",
+    "reuse",
+    "stories",
+    "attribution",
+    "claims",
+    "corroborate",
+    "quality",
+)
+_UPLOAD_NUMBER = re.compile(r"^\d{4}-")
 MAX_JOBS = 100  # finished jobs kept in memory, newest first
 log = logging.getLogger(__name__)
 
@@ -94,6 +109,24 @@ class JobStatus:
     @property
     def current(self) -> StageProgress | None:
         return self.stages[-1] if self.stages else None
+
+    @property
+    def fraction(self) -> float:
+        """How much of the whole ingest is done, 0–1, counting each known stage equally."""
+        if self.state == "done":
+            return 1.0
+        finished = 0.0
+        for s in self.stages:
+            if s.stage in STAGES:
+                part = s.done / s.total if s.total else 1.0
+                finished = max(finished, STAGES.index(s.stage) + part)
+        return min(finished / len(STAGES), 1.0)
+
+    @property
+    def upcoming(self) -> list[str]:
+        """The known stages not reported yet."""
+        seen = {s.stage for s in self.stages}
+        return [s for s in STAGES if s not in seen] if self.active else []
 
     @property
     def seconds(self) -> float:
@@ -243,7 +276,9 @@ class Projects:
         if progress is not None:
             progress("read", 0, len(paths))
         added = ingest_store(store, paths, settings=self.settings, progress=progress)
-        skipped = [f"{Path(s.source).name}: {s.reason}" for s in added.skipped]
+        skipped = [
+            f"{_UPLOAD_NUMBER.sub('', Path(s.source).name)}: {s.reason}" for s in added.skipped
+        ]
         if progress is not None:
             progress("read", len(paths), len(paths))
         if on_skipped is not None:
