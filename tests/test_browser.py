@@ -38,6 +38,7 @@ if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
         "chromium/chromedriver missing: run scripts/ensure-browser", allow_module_level=True
     )
 
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -116,7 +117,7 @@ def test_brief_in_browser(browser, shots: Path, tmp_path: Path) -> None:  # type
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
     import uvicorn
 
     from newstrace.web import WebConfig, create_app
@@ -132,25 +133,50 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         time.sleep(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", app
     finally:
         server.should_exit = True
         thread.join(timeout=5)
 
 
-def test_app_in_browser(browser, server: str, shots: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    browser.get(server + "/")
+def _state(driver) -> str:  # type: ignore[no-untyped-def]
+    """The ingest panel's state, or "" while the page is being reloaded."""
+    try:
+        return driver.find_element(By.ID, "message").get_attribute("data-state") or ""
+    except WebDriverException:  # no such element, stale element, page not loaded yet
+        return ""
+
+
+def test_app_in_browser(browser, server, shots: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, app = server
+    browser.get(url + "/")
     browser.find_element(By.ID, "name").send_keys("e2e")
     browser.find_element(By.CSS_SELECTOR, "form[action='/projects'] button").click()
     WebDriverWait(browser, 5).until(lambda d: d.current_url.endswith("/projects/e2e"))
+    browser.save_screenshot(str(shots / "app-empty.png"))
     hostile = tmp_path / "hostile.txt"
     hostile.write_text(HOSTILE, encoding="utf-8")
-    files = [EXAMPLES / "01_npa_wire.txt", EXAMPLES / "02_gazette_syndicated.txt", hostile]
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    files = [EXAMPLES / "01_npa_wire.txt", EXAMPLES / "02_gazette_syndicated.txt", hostile, broken]
     browser.find_element(By.NAME, "files").send_keys("\n".join(str(f) for f in files))
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/upload'] button").click()
-    message = WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "message"))
-    assert "3 added" in message.text
+    with app.state.projects.writing("e2e"):  # another ingest holds the project: the job waits
+        browser.find_element(By.CSS_SELECTOR, "form[action$='/upload'] button").click()
+        WebDriverWait(browser, 10).until(lambda d: _state(d) == "queued")
+        assert "Waiting" in browser.find_element(By.ID, "message").text
+        time.sleep(1.5)  # the page refreshes itself meanwhile, still waiting
+        assert _state(browser) == "queued"
+    WebDriverWait(browser, 60, poll_frequency=0.2).until(lambda d: _state(d) != "queued")
+    if _state(browser) == "running":
+        browser.save_screenshot(str(shots / "app-progress.png"))
+    WebDriverWait(browser, 120).until(lambda d: _state(d) == "done")  # reached by meta refresh
+    message = browser.find_element(By.ID, "message")
+    assert "3 added" in message.text and "1 skipped" in message.text
+    assert "broken.json: invalid JSON" in message.text  # the skipped file, with its reason
+    assert "clean" in message.text and "claims" in message.text  # the stages it went through
     _no_script_ran(browser)
+    time.sleep(1.5)
+    assert _state(browser) == "done"  # no more refreshing once done
     browser.save_screenshot(str(shots / "app-project.png"))
     links = browser.find_elements(By.CSS_SELECTOR, "a.story-link")
     assert any("Port reopens" in link.text for link in links)
@@ -158,9 +184,12 @@ def test_app_in_browser(browser, server: str, shots: Path, tmp_path: Path) -> No
     WebDriverWait(browser, 5).until(lambda d: "/stories/" in d.current_url)
     _no_script_ran(browser)
     browser.save_screenshot(str(shots / "app-story.png"))
-    browser.get(server + "/projects/e2e/search?q=reopened")
+    browser.get(url + "/projects/e2e/search?q=reopened")
     browser.find_element(By.PARTIAL_LINK_TEXT, "Port reopens").click()
     WebDriverWait(browser, 5).until(lambda d: "/articles/" in d.current_url)
     assert "<script>" in browser.find_element(By.ID, "text").text  # shown as text
     _no_script_ran(browser)
     browser.save_screenshot(str(shots / "app-article.png"))
+    browser.get(url + "/docs")
+    assert "/api/projects/{name}/jobs/{job_id}" in browser.find_element(By.TAG_NAME, "main").text
+    browser.save_screenshot(str(shots / "app-docs.png"))

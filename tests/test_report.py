@@ -485,3 +485,30 @@ def test_cli_output_folder_gets_one_brief_per_story(brief: Brief, tmp_path: Path
     assert fmt == "dir"
     _write(brief, fmt, path)
     assert (site / "index.html").is_file() and (site / "story-story-1.html").is_file()
+
+
+def _segments(path: str) -> list[tuple[float, float, float, float]]:
+    points = [tuple(map(float, t.lstrip("ML").split(","))) for t in path.split()]
+    return [(*a, *b) for a, b in zip(points, points[1:], strict=False)]
+
+
+def test_bundled_edges_of_a_wrapped_family_never_cross_a_box() -> None:
+    from newstrace.report._graph_layout import Edge, Node, layout
+
+    nodes = [Node(f"n{i}", "article", f"N{i}") for i in range(200)]
+    edges = [Edge("n0", f"n{i}", "verbatim") for i in range(1, 150)]
+    edges += [Edge(f"n{i % 149 + 1}", f"n{i}", "spun") for i in range(150, 200)]
+    drawn = layout([("family", nodes, edges)])
+    boxes = {p.node.id: (p.x, p.y, p.x + p.w, p.y + p.h) for p in drawn.nodes}
+    assert len({round(b[0]) for b in boxes.values()}) > 3  # the big column did wrap
+    assert len(drawn.edges) == len(edges) and all(e.bus for e in drawn.edges)
+    by_end = {(round(e.lx, 1), round(e.ly, 1)): e for e in drawn.edges}
+    assert len(by_end) == len(edges)  # every edge ends at its own target
+    for edge in drawn.edges:
+        assert edge.path.startswith("M") and edge.label == ""  # a short coloured stub
+        for x1, y1, x2, y2 in _segments(edge.bus) + _segments(edge.path):
+            assert x1 == x2 or y1 == y2  # orthogonal
+            for left, top, right, bottom in boxes.values():
+                inside_x = min(x1, x2) < right - 0.5 and max(x1, x2) > left + 0.5
+                inside_y = min(y1, y2) < bottom - 0.5 and max(y1, y2) > top + 0.5
+                assert not (inside_x and inside_y), (edge.tip, (x1, y1, x2, y2))

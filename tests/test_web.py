@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +42,16 @@ def _upload(client: TestClient, project: str, files: list[tuple[str, bytes]]):  
     return client.post(f"/projects/{project}/upload", files=parts)
 
 
+def _finished(client: TestClient, page):  # type: ignore[no-untyped-def]
+    """Reload the page as the browser's meta refresh would, until the ingest is over."""
+    deadline = time.monotonic() + 120
+    while 'http-equiv="refresh"' in page.text:
+        assert time.monotonic() < deadline, "the ingest never finished"
+        time.sleep(0.2)
+        page = client.get(str(page.url))
+    return page
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, Path]:
     """A project ``demo`` holding the analyzed example corpus."""
@@ -51,8 +62,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, Path]:
     )
     names = ("01_npa_wire.txt", "02_gazette_syndicated.txt")
     corpus = [(n, (EXAMPLES / n).read_bytes()) for n in (*names, "12_unrelated_alderby_budget.txt")]
-    page = _upload(client, "demo", [*corpus, ("hostile.txt", HOSTILE.encode())])
+    page = _finished(client, _upload(client, "demo", [*corpus, ("hostile.txt", HOSTILE.encode())]))
     assert page.status_code == 200, page.text
+    assert 'data-state="done"' in page.text and "4 added" in page.text
     return client, data
 
 
@@ -144,7 +156,25 @@ def test_api_projects_and_openapi(tmp_path: Path) -> None:
         "/api/projects/{name}/search",
     ):
         assert path in schema["paths"]
-    assert client.get("/docs").status_code == 200
+    assert not re.search(r"https?://", client.get("/openapi.json").text)
+
+
+def test_api_docs_work_offline(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert not re.search(r"(src|href)=\"?(https?:)?//", docs.text)  # nothing from a CDN
+    assert (
+        "<script" not in docs.text
+        and "default-src 'none'" in docs.headers["content-security-policy"]
+    )
+    schema = client.get("/openapi.json").json()
+    for path, item in schema["paths"].items():  # every operation is on the page, with its schemas
+        for method in item:
+            assert f"{method.upper()}</span> <code>{path}</code>" in docs.text
+    assert 'href="#schema-JobInfo"' in docs.text and 'id="schema-JobInfo"' in docs.text
+    assert "<code>file</code>" in docs.text  # the upload's parts
+    assert client.get("/redoc").status_code == 404
 
 
 def test_bad_names_and_missing_projects(tmp_path: Path) -> None:
@@ -166,6 +196,7 @@ def test_uploads_cannot_escape_the_project(tmp_path: Path) -> None:
     client.post("/api/projects", params={"name": "p"})
     names = ["../../evil.txt", "..\\..\\evil2.txt", "/etc/evil3.txt", "<script>x</script>.txt"]
     page = _upload(client, "p", [(n, b"Title\n\nA port story " + n.encode()) for n in names])
+    page = _finished(client, page)
     assert page.status_code == 200 and "4 added" in page.text
     uploads = tmp_path / "p" / "uploads"
     saved = sorted(p.name for p in uploads.iterdir())
@@ -201,6 +232,7 @@ def test_paste_text_and_empty_paste(tmp_path: Path) -> None:
     client = _client(tmp_path)
     client.post("/projects", data={"name": "p"})
     ok = client.post("/projects/p/paste", data={"title": "Port news", "text": "The port opened."})
+    ok = _finished(client, ok)
     assert "1 added" in ok.text
     assert "empty" in client.post("/projects/p/paste", data={"text": "  "}).text
 
@@ -225,3 +257,47 @@ def test_several_projects_at_once(tmp_path: Path) -> None:
         thread.join()
     assert not errors
     assert [p["articles"] for p in client.get("/api/projects").json()] == [1, 1, 1]
+
+
+def test_upload_is_analyzed_in_the_background_with_progress(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    client.post("/api/projects", params={"name": "p"})
+    files = [("a.txt", b"Port reopens\n\nThe port reopened on Monday."), ("bad.json", b"{nope")]
+    with client.app.state.projects.writing("p"):  # another ingest holds the project
+        page = _upload(client, "p", files)
+        assert page.status_code == 200 and 'http-equiv="refresh"' in page.text
+        assert 'data-state="queued"' in page.text and "Waiting" in page.text
+        assert '<li class="todo">claims</li>' in page.text  # the stages still to come
+        job = re.search(r"job=(\w+)", str(page.url)).group(1)  # type: ignore[union-attr]
+        assert client.get(f"/api/projects/p/jobs/{job}").json()["state"] == "queued"
+        plain = client.get("/projects/p")  # the project page follows running jobs too
+        assert 'http-equiv="refresh"' in plain.text and 'data-state="queued"' in plain.text
+    page = _finished(client, page)
+    assert 'data-state="done"' in page.text and "1 added" in page.text
+    assert re.search(r"skipped bad\.json: invalid JSON", page.text)
+    status = client.get(f"/api/projects/p/jobs/{job}").json()
+    assert status["state"] == "done" and status["report"]["added"] == 1
+    stages = {s["stage"]: (s["done"], s["total"]) for s in status["stages"]}
+    assert stages["read"] == (2, 2) and stages["ingest"] == (1, 1)
+    assert {"clean", "segment", "claims"} <= stages.keys()
+    assert status["skipped"] == status["report"]["skipped"] and len(status["skipped"]) == 1
+    assert 'http-equiv="refresh"' not in client.get("/projects/p").text
+    assert client.get("/api/projects/p/jobs/nope").status_code == 404
+    assert client.get("/projects/p", params={"job": "nope"}).status_code == 404
+
+
+def test_api_upload_in_the_background(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    client.post("/api/projects", params={"name": "p"})
+    files = [("files", ("a.md", b"Title A\n\nSome text about a port.", "text/markdown"))]
+    started = client.post("/api/projects/p/files", params={"background": True}, files=files)
+    assert started.status_code == 202 and started.json()["state"] in ("queued", "running")
+    deadline = time.monotonic() + 60
+    while (job := client.get(f"/api/projects/p/jobs/{started.json()['id']}").json())["state"] in (
+        "queued",
+        "running",
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert job["state"] == "done" and job["report"]["articles"] == 1
+    assert [j["id"] for j in client.get("/api/projects/p/jobs").json()] == [job["id"]]

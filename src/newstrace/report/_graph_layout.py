@@ -9,6 +9,14 @@ nodes wraps into several sub-columns, so that a wire story republished 150
 times stays a few screens tall. Family blocks are then packed into shelves
 of at most ``MAX_WIDTH``; articles no reuse touches become a grid of chips.
 
+Edges of a small family are curves. In a wrapped family a curve would cross
+the boxes between its ends, so edges are bundled instead: each source has a
+trunk in the gap right of it, edges run along channels in the gaps between
+sub-columns and along corridors above and below the rows (never through a
+box), and only the last short stub into the target carries the edge's colour
+and arrow; the shared part is drawn thin and grey (``PlacedEdge.bus``) and
+lights up with the stub on hover.
+
 Everything here is geometry over plain input records (:class:`Node`,
 :class:`Edge`); the views it returns hold no markup, the template draws them.
 """
@@ -23,6 +31,8 @@ BOX_W, BOX_H, ROW_GAP, LAYER_GAP, SUB_GAP = 188.0, 46.0, 14.0, 96.0, 18.0
 CHIP_W, CHIP_H, CHIP_GAP = 188.0, 30.0, 10.0
 SMALL_W, SMALL_H, SMALL_GAP = 168.0, 24.0, 8.0  # one-line boxes of big families
 MAX_ROWS, MAX_WIDTH, BLOCK_GAP, HEAD, MARGIN = 10, 1120.0, 36.0, 26.0, 8.0
+CORRIDOR = 16.0  # room above and below the rows of a wrapped family, for bundled edges
+LANES, LANE_GAP, STUB = 6, 7.0, 12.0  # source trunks per layer gap; stub length into a target
 LABELLED_NODES = 30  # bigger families: one-line boxes, no edge labels (colour and legend)
 
 
@@ -69,6 +79,16 @@ class PlacedEdge:
     ly: float
     tip: str
     href: str
+    bus: str = ""  # the bundled, shared part of the route (grey); ``path`` is the stub
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """Where a node sits in a wrapped family: its sub-column and the gaps around it."""
+
+    column: int
+    gap_before: float
+    gap_after: float
 
 
 @dataclass(slots=True)
@@ -153,23 +173,76 @@ def _place_family(
     compact = len(nodes) > LABELLED_NODES
     box_w, box_h, gap = (SMALL_W, SMALL_H, SMALL_GAP) if compact else (BOX_W, BOX_H, ROW_GAP)
     rows = _rows_for(columns, box_w, max_width)
+    wrapped = any(len(c) > rows for c in columns)
+    top_pad = CORRIDOR if wrapped else 0.0
     full = rows * (box_h + gap) - gap
     x = 0.0
     where: dict[str, PlacedNode] = {}
+    slots: dict[str, _Slot] = {}
+    sub_index = 0
     for column in columns:
         subs = [column[i : i + rows] for i in range(0, len(column), rows)]
         for k, sub in enumerate(subs):
-            top = HEAD + (full - (len(sub) * (box_h + gap) - gap)) / 2
+            top = HEAD + top_pad + (full - (len(sub) * (box_h + gap) - gap)) / 2
+            before = SUB_GAP if k else LAYER_GAP
+            after = SUB_GAP if k < len(subs) - 1 else LAYER_GAP
             for i, node in enumerate(sub):
                 shown = replace(node, line2="") if compact else node
                 placed = PlacedNode(x, top + i * (box_h + gap), box_w, box_h, shown)
                 where[node.id] = placed
+                slots[node.id] = _Slot(sub_index, before if x else 0.0, after)
                 block.nodes.append(placed)
-            x += box_w + (SUB_GAP if k < len(subs) - 1 else LAYER_GAP)
+            x += box_w + after
+            sub_index += 1
     block.width = max(x - LAYER_GAP, len(title) * 8.0)
-    block.height = HEAD + full
-    block.edges = _route(edges, where, labelled=not compact)
+    block.height = HEAD + full + 2 * top_pad
+    if wrapped:
+        corridors = (HEAD + top_pad / 2, HEAD + top_pad + full + top_pad / 2)
+        block.edges = _route_bundled(edges, where, slots, corridors)
+    else:
+        block.edges = _route(edges, where, labelled=not compact)
     return block
+
+
+def _route_bundled(
+    edges: Sequence[Edge],
+    where: dict[str, PlacedNode],
+    slots: dict[str, _Slot],
+    corridors: tuple[float, float],
+) -> list[PlacedEdge]:
+    """Orthogonal routes along the gaps of a wrapped family; see the module docstring."""
+    sources = sorted({e.source for e in edges if e.source in where}, key=lambda i: where[i].y)
+    lane: dict[str, int] = {}
+    for source in sources:  # sources of one sub-column take turns over the lanes of its gap
+        taken = sum(slots[s].column == slots[source].column for s in lane)
+        lane[source] = taken % LANES
+    mid = (corridors[0] + corridors[1]) / 2
+    placed = []
+    for edge in edges:
+        if edge.source not in where or edge.target not in where:
+            continue
+        source, target = where[edge.source], where[edge.target]
+        out_slot, in_slot = slots[edge.source], slots[edge.target]
+        x1, y1 = source.x + source.w, source.y + source.h / 2
+        x2, y2 = target.x, target.y + target.h / 2
+        if in_slot.column <= out_slot.column:  # a cycle the depths had to cut: one curve
+            x1, y1 = source.x + source.w / 2, source.y + source.h
+            controls = f"C{x1:.1f},{y1 + 40:.1f} {x2 - 40:.1f},{y2:.1f}"
+            path = f"M{x1:.1f},{y1:.1f} {controls} {x2:.1f},{y2:.1f}"
+            placed.append(PlacedEdge(path, edge.kind, "", x2, y2, edge.tip, edge.href))
+            continue
+        wide = out_slot.gap_after > 2 * STUB + LANES * LANE_GAP
+        trunk = x1 + (STUB + lane[edge.source] * LANE_GAP if wide else out_slot.gap_after / 2)
+        entry = x2 - min(STUB, in_slot.gap_before / 2)
+        if in_slot.column == out_slot.column + 1:  # nothing in between: straight across
+            bus = _polyline([(x1, y1), (trunk, y1), (trunk, y2), (entry, y2)])
+        else:  # over (or under) the sub-columns in between, along a corridor
+            corridor = corridors[0] if y1 + y2 < 2 * mid else corridors[1]
+            points = [(x1, y1), (trunk, y1), (trunk, corridor), (entry, corridor), (entry, y2)]
+            bus = _polyline(points)
+        stub = _polyline([(entry, y2), (x2, y2)])
+        placed.append(PlacedEdge(stub, edge.kind, "", x2, y2, edge.tip, edge.href, bus))
+    return placed
 
 
 def _route(
@@ -205,6 +278,10 @@ def _route(
             label = edge.label if labelled and len(group) <= 3 else ""
             placed.append(PlacedEdge(path, edge.kind, label, x2 - 6, y2 - 4, edge.tip, edge.href))
     return placed
+
+
+def _polyline(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{'L' if i else 'M'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(points))
 
 
 # ---------------------------------------------------------------- unlinked articles
@@ -266,8 +343,9 @@ def _moved(p: PlacedNode, dx: float, dy: float) -> PlacedNode:
 
 
 def _moved_edge(e: PlacedEdge, dx: float, dy: float) -> PlacedEdge:
+    bus = _shift_path(e.bus, dx, dy) if e.bus else ""
     return PlacedEdge(
-        _shift_path(e.path, dx, dy), e.kind, e.label, e.lx + dx, e.ly + dy, e.tip, e.href
+        _shift_path(e.path, dx, dy), e.kind, e.label, e.lx + dx, e.ly + dy, e.tip, e.href, bus
     )
 
 

@@ -2,7 +2,9 @@
 
 ``create_app(settings, config=WebConfig(...))`` returns a FastAPI app with
 server-rendered pages (Jinja2, autoescaped, no JavaScript) and the JSON API
-behind them under ``/api`` (OpenAPI at ``/docs`` and ``/openapi.json``).
+behind them under ``/api`` (OpenAPI at ``/openapi.json``, read as a page at
+``/docs``). Uploads and pastes from the pages are ingested in the background;
+the project page follows the job with a meta refresh.
 Projects are folders under ``config.data_dir`` (see ``web.projects``).
 
 Safety: every page is rendered with autoescaping and served with a
@@ -26,10 +28,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from newstrace import __version__
 from newstrace.config import Settings
 from newstrace.report.html import article_segments, render_html
 from newstrace.report.index import story_pages
-from newstrace.web.projects import IngestReport, ProjectError, Projects
+from newstrace.web.apidocs import api_reference
+from newstrace.web.projects import IngestReport, JobStatus, ProjectError, Projects, StageProgress
 from newstrace.web.views import article_view, claim_view, search_brief
 
 CSP = (
@@ -65,6 +69,42 @@ class StoryInfo:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class JobInfo:
+    """A background ingest: ``state`` is queued, running, done or failed."""
+
+    id: str
+    project: str
+    state: str
+    inputs: int
+    stage: str
+    done: int
+    total: int
+    stages: list[StageProgress]
+    skipped: list[str]
+    report: IngestReport | None
+    error: str
+    seconds: float
+
+
+def _job_info(job: JobStatus) -> JobInfo:
+    current = job.current
+    return JobInfo(
+        id=job.id,
+        project=job.project,
+        state=job.state,
+        inputs=job.inputs,
+        stage=current.stage if current else "",
+        done=current.done if current else 0,
+        total=current.total if current else 0,
+        stages=job.stages,
+        skipped=job.skipped,
+        report=job.report,
+        error=job.error,
+        seconds=round(job.seconds, 2),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TextIn:
     text: str
     title: str = ""
@@ -74,15 +114,20 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
     """The web app over the projects in ``config.data_dir``."""
     config = config or WebConfig()
     projects = Projects(config.data_dir, settings or Settings())
-    app = FastAPI(title="newstrace", summary="Five articles are not five sources.")
+    app = FastAPI(
+        title="newstrace",
+        summary="Five articles are not five sources.",
+        version=__version__,
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN: /docs is our own page
+        redoc_url=None,
+    )
     app.state.projects = projects
     pages = _Pages(projects, config)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Any) -> Response:
         response: Response = await call_next(request)
-        if not request.url.path.startswith(("/docs", "/redoc")):
-            response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
@@ -95,6 +140,14 @@ def create_app(settings: Settings | None = None, *, config: WebConfig | None = N
 
     _html_routes(app, pages)
     _api_routes(app, pages)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        spec = app.openapi()
+        return pages.render(
+            "docs.html.j2", ref=api_reference(spec), openapi_version=spec.get("openapi", "")
+        )
+
     return app
 
 
@@ -115,17 +168,24 @@ class _Pages:
         html = self.env.get_template(template).render(css=_css(), **values)
         return HTMLResponse(html, status_code=status)
 
-    def project_page(
-        self, name: str, *, report: IngestReport | None = None, error: str = ""
-    ) -> HTMLResponse:
+    def project_page(self, name: str, *, job_id: str = "", error: str = "") -> HTMLResponse:
+        """The project: its stories, the ingest ``job_id`` (if any) and every running one.
+
+        While an ingest runs the page refreshes itself every second (a meta
+        refresh: no script), showing stage, articles done and skipped files.
+        """
         brief = self.projects.brief(name)
+        job = self.projects.job(name, job_id) if job_id else None
+        running = [j for j in self.projects.jobs(name) if j.active and j.id != job_id]
         return self.render(
             "project.html.j2",
             status=400 if error else 200,
             name=name,
             pages=story_pages(brief) if brief else [],
             articles=self.projects.article_count(name),
-            report=report,
+            job=job,
+            running=running,
+            refresh=bool(running) or bool(job and job.active),
             error=error,
             config=self.config,
         )
@@ -144,14 +204,14 @@ class _Pages:
             out.append((upload.filename or "upload.txt", data))
         return out
 
-    def ingest_files(self, name: str, files: list[tuple[str, bytes]]) -> IngestReport:
+    def saved_files(self, name: str, files: list[tuple[str, bytes]]) -> list[str]:
+        """Save uploaded files in the project: the paths to ingest."""
         if not files:
             raise ProjectError("no file given")
-        with self.projects.writing(name) as uploads:
-            paths = [str(self.projects.save_file(uploads, n, data)) for n, data in files]
-            return self.projects.ingest(name, paths)
+        return self.projects.save_files(name, files)
 
-    def ingest_text(self, name: str, text: str, title: str = "") -> IngestReport:
+    def saved_text(self, name: str, text: str, title: str = "") -> list[str]:
+        """Save a pasted article in the project: the path to ingest."""
         if not text.strip():
             raise ProjectError("the pasted text is empty")
         if len(text) > self.config.max_paste_chars:
@@ -160,9 +220,10 @@ class _Pages:
                 status=413,
             )
         body = f"{title.strip()}\n{text}" if title.strip() else text
-        return self.ingest_files(name, [("pasted.txt", body.encode("utf-8"))])
+        return self.saved_files(name, [("pasted.txt", body.encode("utf-8"))])
 
-    def ingest_urls(self, name: str, urls: str) -> IngestReport:
+    def checked_urls(self, urls: str) -> list[str]:
+        """The pasted URLs, if this server may fetch them."""
         listed = [u.strip() for u in urls.split() if u.strip()]
         if not self.config.allow_urls:
             raise ProjectError(
@@ -173,8 +234,17 @@ class _Pages:
             raise ProjectError("give one or more http(s) URLs")
         if len(listed) > self.config.max_files:
             raise ProjectError(f"too many URLs: at most {self.config.max_files}")
+        return listed
+
+    def ingest_now(self, name: str, inputs: list[str]) -> IngestReport:
+        """Ingest and analyze in this request (the API's default)."""
         with self.projects.writing(name):
-            return self.projects.ingest(name, listed)
+            return self.projects.ingest(name, inputs)
+
+    def started(self, name: str, inputs: list[str]) -> Response:
+        """Start a background ingest and send the browser to the project page that follows it."""
+        job = self.projects.start_ingest(name, inputs)
+        return RedirectResponse(f"/projects/{name}?job={job.id}", status_code=303)
 
 
 @cache
@@ -197,34 +267,34 @@ def _html_routes(app: FastAPI, pages: _Pages) -> None:
         return RedirectResponse(f"/projects/{name.strip()}", status_code=303)
 
     @app.get("/projects/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def project(name: str) -> HTMLResponse:
-        return pages.project_page(name)
+    def project(name: str, job: Annotated[str, Query(max_length=40)] = "") -> HTMLResponse:
+        return pages.project_page(name, job_id=job)
 
-    @app.post("/projects/{name}/upload", response_class=HTMLResponse, include_in_schema=False)
-    async def upload(name: str, files: Annotated[list[UploadFile], File()]) -> HTMLResponse:
+    @app.post("/projects/{name}/upload", include_in_schema=False)
+    async def upload(name: str, files: Annotated[list[UploadFile], File()]) -> Response:
         projects.require(name)
         try:
-            report = pages.ingest_files(name, await pages.read_uploads(files))
+            inputs = pages.saved_files(name, await pages.read_uploads(files))
         except ProjectError as exc:
             return pages.project_page(name, error=str(exc))
-        return pages.project_page(name, report=report)
+        return pages.started(name, inputs)
 
-    @app.post("/projects/{name}/paste", response_class=HTMLResponse, include_in_schema=False)
+    @app.post("/projects/{name}/paste", include_in_schema=False)
     def paste(
         name: str,
         text: Annotated[str, Form()] = "",
         title: Annotated[str, Form()] = "",
         urls: Annotated[str, Form()] = "",
-    ) -> HTMLResponse:
+    ) -> Response:
         projects.require(name)
         try:
             if urls.strip():
-                report = pages.ingest_urls(name, urls)
+                inputs = pages.checked_urls(urls)
             else:
-                report = pages.ingest_text(name, text, title)
+                inputs = pages.saved_text(name, text, title)
         except ProjectError as exc:
             return pages.project_page(name, error=str(exc))
-        return pages.project_page(name, report=report)
+        return pages.started(name, inputs)
 
     @app.get(
         "/projects/{name}/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False
@@ -291,17 +361,47 @@ def _api_routes(app: FastAPI, pages: _Pages) -> None:
         projects.require(name)
         return info(name)
 
-    @app.post("/api/projects/{name}/files", tags=["ingest"])
-    async def upload_files(name: str, files: Annotated[list[UploadFile], File()]) -> IngestReport:
-        """Upload article files (.txt, .md, .html, feeds, JSON/JSONL); they are analyzed at once."""
+    @app.post(
+        "/api/projects/{name}/files",
+        tags=["ingest"],
+        response_model=IngestReport,
+        responses={202: {"model": JobInfo, "description": "with background=true: the job"}},
+    )
+    async def upload_files(
+        name: str,
+        files: Annotated[list[UploadFile], File()],
+        background: Annotated[
+            bool, Query(description="return a job at once and analyze in the background")
+        ] = False,
+    ) -> Any:
+        """Upload article files (.txt, .md, .html, feeds, JSON/JSONL) and analyze them.
+
+        Returns the ingest report when done, or with ``background=true`` a job
+        to poll at ``/api/projects/{name}/jobs/{job_id}``.
+        """
         projects.require(name)
-        return pages.ingest_files(name, await pages.read_uploads(files))
+        inputs = pages.saved_files(name, await pages.read_uploads(files))
+        if background:
+            job = projects.start_ingest(name, inputs)
+            return JSONResponse(asdict(_job_info(job)), status_code=202)
+        return pages.ingest_now(name, inputs)
 
     @app.post("/api/projects/{name}/text", tags=["ingest"])
     def add_text(name: str, body: TextIn) -> IngestReport:
         """Add one article from pasted text (front matter allowed)."""
         projects.require(name)
-        return pages.ingest_text(name, body.text, body.title)
+        return pages.ingest_now(name, pages.saved_text(name, body.text, body.title))
+
+    @app.get("/api/projects/{name}/jobs", tags=["ingest"])
+    def list_jobs(name: str) -> list[JobInfo]:
+        """The project's ingest jobs of this server run, newest first."""
+        projects.require(name)
+        return [_job_info(j) for j in projects.jobs(name)]
+
+    @app.get("/api/projects/{name}/jobs/{job_id}", tags=["ingest"])
+    def get_job(name: str, job_id: str) -> JobInfo:
+        """One ingest job: state, current stage, items done/total, skipped files, report."""
+        return _job_info(projects.job(name, job_id))
 
     @app.get("/api/projects/{name}/stories", tags=["briefs"])
     def list_stories(name: str) -> list[StoryInfo]:
