@@ -29,6 +29,7 @@ WORDS = (
 FILES = 320
 BATCH = 4
 MID_INGEST_KILLS = 3
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 
 def generate(folder: Path, count: int = FILES, seed: int = 7) -> None:
@@ -117,3 +118,66 @@ def test_sigkill_during_ingest_loses_and_doubles_nothing(tmp_path):
         ingest_store(reference, [str(corpus)], batch_size=BATCH)
         assert killed.articles() == reference.articles()
         assert len(killed.article_ids()) == FILES + 5
+
+
+def _gazette(folder: Path, numbers: range) -> Path:
+    from bench_crash import GAZETTE, GAZETTE_LINE
+
+    folder.mkdir()
+    for i in numbers:
+        title, body = GAZETTE[i]
+        text = f"---\noutlet: Lowmoor Gazette\n---\n{title}\n{body}\n{GAZETTE_LINE}\n"
+        (folder / f"gazette{i}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def cache_rows(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM article_cache").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_sigkill_during_analyze_keeps_brief_and_texts_together(tmp_path):
+    """Killed after it committed stage caches (cleaned texts changed by a new
+    outlet template), the store's brief still matches its texts, and the
+    restarted analysis equals an uninterrupted one (``bench_crash.py`` does
+    this 50 times over ingest and analyze)."""
+    from bench_crash import FAST, brief_json, check_store
+
+    from newstrace.config import load_settings
+    from newstrace.pipeline import analyze_store
+
+    first, second = _gazette(tmp_path / "a", range(2)), _gazette(tmp_path / "b", range(2, 5))
+    config = tmp_path / "fast.toml"
+    config.write_text(FAST, encoding="utf-8")
+    settings = load_settings(config)
+    db = tmp_path / "killed.db"
+    with open_store(db) as store:
+        ingest_store(store, [str(first)])
+        analyze_store(store, settings=settings)
+        ingest_store(store, [str(second)])  # the gazette line becomes a template
+    with sqlite3.connect(db) as source, sqlite3.connect(tmp_path / "reference.db") as copy:
+        source.backup(copy)
+    with open_store(tmp_path / "reference.db") as store:
+        analyze_store(store, settings=settings)
+    args = [sys.executable, "-m", "newstrace", "analyze", "--db", str(db), "-q"]
+    args += ["--config", str(config)]
+    rng = random.Random(int(os.environ.get("NEWSTRACE_CRASH_SEED", "11")))
+    for wait_for_commit in (False, True):
+        before = cache_rows(db)
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + (60 if wait_for_commit else rng.uniform(0.1, 1.5))
+        while process.poll() is None and time.monotonic() < deadline:
+            if wait_for_commit and cache_rows(db) > before:
+                break
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert process.returncode == -signal.SIGKILL
+        assert check_store(db, before=5, chunk_size=None) == []
+    assert cache_rows(db) > 0
+    with open_store(db) as store:
+        analyze_store(store, settings=settings)
+    assert brief_json(db) == brief_json(tmp_path / "reference.db")

@@ -302,7 +302,9 @@ def analyze_store(
             brief=brief, new_articles=(), changed_stories=(), dropped_stories=(), recomputed={}
         )
     brief = run.analyze(previous)
-    store.save_brief(brief, settings_key=key)
+    # cleaned texts are saved with the brief (one transaction): a run killed
+    # before this point leaves the stored texts and the stored brief as they were
+    store.save_brief(brief, settings_key=key, cleaned=run.cleaned, clean_keys=run.clean_keys)
     store.set_meta("analyzed_articles", contents)
     current = {s.id for s in brief.stories}
     return StoreAnalysis(
@@ -385,6 +387,8 @@ class _StoreRun:
         self.embedder = _StoredEmbedder(MiniLMEmbedder(), store)
         self.first_time: set[str] = set()  # articles never cleaned before this run
         self.recleaned: set[str] = set()  # articles whose cleaned text was (re)computed
+        self.cleaned: list[Article] = []  # those of them cleaned, saved with the brief
+        self.clean_keys: dict[str, str] = {}
 
     def analyze(self, previous: dict[str, Story]) -> Brief:
         """The stages of ``analyze_articles`` (keep the two in step: a test compares them)."""
@@ -424,7 +428,7 @@ class _StoreRun:
                 done.append(value)
             else:
                 _skip(self.skips, article, "clean", value)
-        self.store.update_cleaned(done, keys=wanted)
+        self.cleaned, self.clean_keys = done, wanted
         self.recleaned = {a.id for a in todo}
         self.recomputed["clean"] = len(todo)
         fresh = {a.id: a for a in done}

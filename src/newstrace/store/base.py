@@ -82,9 +82,19 @@ class Store(ABC):
 
     # the analysis
     @abstractmethod
-    def save_brief(self, brief: Brief, *, settings_key: str = "saved") -> None:
+    def save_brief(
+        self,
+        brief: Brief,
+        *,
+        settings_key: str = "saved",
+        cleaned: Sequence[Article] = (),
+        clean_keys: Mapping[str, str] | None = None,
+    ) -> None:
         """Replace the stored analysis with ``brief``; articles missing from the
-        store are added, and ``settings_key`` names the settings it was made with."""
+        store are added, and ``settings_key`` names the settings it was made with.
+        ``cleaned`` articles get their cleaned text stored as by ``update_cleaned``
+        (with ``clean_keys``) in the same transaction, so the stored brief and
+        the stored texts it points into always change together."""
 
     @abstractmethod
     def load_brief(self, story_id: str | None = None) -> Brief:

@@ -97,13 +97,8 @@ class SqlStore(Store):
             return {article_id: key for article_id, key in rows}
 
     def update_cleaned(self, articles: Sequence[Article], *, keys: Mapping[str, str]) -> None:
-        table = ArticleRow.__table__
-        fixed = ("id", "source_path", "raw_text")
         with self._begin() as conn:
-            for article in articles:
-                row = _records.article_row(article, clean_key=keys[article.id])
-                values = {k: v for k, v in row.items() if k not in fixed}
-                conn.execute(table.update().where(table.c.id == article.id).values(values))
+            _update_cleaned(conn, articles, keys)
 
     # caches
     def cached(self, stage: str, *, keys: Mapping[str, str]) -> dict[str, Any]:
@@ -153,7 +148,14 @@ class SqlStore(Store):
             _insert_vectors(conn, vectors)
 
     # the analysis
-    def save_brief(self, brief: Brief, *, settings_key: str = "saved") -> None:
+    def save_brief(
+        self,
+        brief: Brief,
+        *,
+        settings_key: str = "saved",
+        cleaned: Sequence[Article] = (),
+        clean_keys: Mapping[str, str] | None = None,
+    ) -> None:
         rows = _records.brief_rows(brief)
         sentences = _sentences_by_article(brief)
         with self._begin() as conn:
@@ -161,6 +163,7 @@ class SqlStore(Store):
             missing = [_records.article_row(a) for a in brief.articles if a.id not in present]
             if missing:
                 conn.execute(insert(ArticleRow), missing)
+            _update_cleaned(conn, cleaned, clean_keys or {})
             for model in reversed(BRIEF_TABLES):
                 conn.execute(delete(model))
             for model in BRIEF_TABLES:
@@ -357,6 +360,15 @@ def _existing(conn: Connection, ids: list[str]) -> set[str]:
     for chunk in _chunks(ids):
         present.update(conn.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(chunk))))
     return present
+
+
+def _update_cleaned(conn: Connection, articles: Sequence[Article], keys: Mapping[str, str]) -> None:
+    table = ArticleRow.__table__
+    fixed = ("id", "source_path", "raw_text")
+    for article in articles:
+        row = _records.article_row(article, clean_key=keys[article.id])
+        values = {k: v for k, v in row.items() if k not in fixed}
+        conn.execute(table.update().where(table.c.id == article.id).values(values))
 
 
 def _sentences_by_article(brief: Brief) -> dict[str, list[Sentence]]:
