@@ -53,6 +53,8 @@ DEFAULT_FIELDS: Mapping[str, tuple[str, ...]] = {
     "outlet": ("outlet", "source", "site_name", "sitename", "source_domain", "publisher",
                "domain"),
     "author": ("author", "authors", "byline", "creator"),
+    "reference_date": ("date_download", "crawled_at", "crawl_date", "date_crawled",
+                       "fetched_at", "retrieved_at", "scraped_at", "downloaded_at"),
 }  # fmt: skip
 LIST_KEYS = ("articles", "items", "entries", "data", "results", "docs")
 
@@ -191,6 +193,7 @@ def parse_feed(data: bytes, *, source: str, settings: Settings) -> list[Record]:
         detail = "not a readable feed" if feed.get("bozo") else "feed has no entries"
         raise ParseError(detail, source=source)
     channel = feed.feed.get("title") or None
+    channel_time = _entry_time(feed.feed)
     records = []
     for number, entry in enumerate(feed.entries[: settings.max_records_per_file], 1):
         body = _entry_body(entry)
@@ -202,6 +205,7 @@ def parse_feed(data: bytes, *, source: str, settings: Settings) -> list[Record]:
             "published": _entry_time(entry),
             "author": entry.get("author"),
             "outlet": (entry.get("source") or {}).get("title") or channel,
+            "reference_date": channel_time,
         }
         records.append(Record(body, f"{source}#{number}", _clean_meta(meta), kind="feed"))
     if not records:
@@ -288,6 +292,7 @@ def _json_record(item: Any, where: str, settings: Settings) -> Record:
         "published": settings.date_field,
         "outlet": settings.outlet_field,
         "author": "",
+        "reference_date": "",
     }
     values = {
         key: _field(item, (name,) if name else DEFAULT_FIELDS[key]) for key, name in chosen.items()
