@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from newstrace.clean import clean_article
 from newstrace.config import Settings
 from newstrace.errors import ConfigError
 from newstrace.ingest import content_id, headline, ingest, parse_text, split_front_matter
@@ -111,10 +112,37 @@ def test_html_page_gives_main_text_and_metadata():
     assert article.published == "2026-03-14"
     assert article.url == "https://harbour.example/2026/03/14/ferry-aground"
     assert article.language == "en"
-    assert "212 people on board" in article.raw_text
-    assert '"The crew did exactly what they were trained to do,"' in article.raw_text
+    assert "212 people on board" in article.text
+    assert '"The crew did exactly what they were trained to do,"' in article.text
+    removed = {span.text.strip(): span.reason for span in article.removed}
+    assert article.page_chrome == article.removed
     for chrome in ("Weather", "Related stories", "Glad everyone", "Post Comment", "Privacy"):
-        assert chrome not in article.raw_text
+        assert chrome not in article.text  # left out of the text, but recorded with a reason
+        assert any(
+            chrome in text and reason.startswith("page ") for text, reason in removed.items()
+        )
+    assert "page menu" in removed.values() and "page comments" in removed.values()
+    for run_clean, run_raw, length in article.kept:
+        assert (
+            article.text[run_clean : run_clean + length]
+            == article.raw_text[run_raw : run_raw + length]
+        )
+
+
+def test_html_chrome_stays_removed_through_cleaning_and_keep_boilerplate():
+    (article,) = ingest([DATA / "harbour_page.html"]).articles
+    for settings in (Settings(), Settings(keep_boilerplate=True)):
+        cleaned = clean_article(article, settings=settings)
+        assert "Weather" not in cleaned.text and "212 people on board" in cleaned.text
+        reasons = {span.reason for span in cleaned.removed}
+        assert {"page menu", "page comments"} <= reasons
+        covered = sorted((s.start, s.end) for s in cleaned.removed)
+        covered += [(r, r + n) for _, r, n in cleaned.kept]
+        owner = [0] * len(article.raw_text)
+        for start, end in covered:
+            for i in range(start, end):
+                owner[i] += 1
+        assert all(n == 1 or article.raw_text[i].isspace() for i, n in enumerate(owner))
 
 
 def test_html_without_main_text_is_skipped(tmp_path: Path):

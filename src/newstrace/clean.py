@@ -326,16 +326,15 @@ def clean_article(
         settings.normalise_unicode and not raw.isascii() and ODD_CHARACTERS.search(raw) is not None
     )
     if settings.keep_boilerplate:
-        if not odd:
-            return replace(article, text=raw, kept=((0, 0, len(raw)),), removed=(), normalised=())
-        text, kept_runs, normalised = _assemble(raw, [(0, len(raw))], odd=True, strip=False)
-        return replace(article, text=text, kept=kept_runs, removed=(), normalised=normalised)
+        return _keep_boilerplate(article, odd=odd)
     lines = list(_split_lines(raw))
     template = templates.lines_for(article) if templates else frozenset()
-    contents = [line.content for line in lines]
+    chrome = _chrome_reasons(lines, article.page_chrome)
+    contents = [line.content if not page else "" for line, page in zip(lines, chrome, strict=True)]
     if odd:
         contents = [normalise(text)[0].strip() if text else text for text in contents]
     reasons = classify_lines(contents, template=template)
+    reasons = [page or reason for page, reason in zip(chrome, reasons, strict=True)]
     keep = _keep_mask(lines, reasons)
     cuts = [
         cut
@@ -359,6 +358,34 @@ def clean_article(
         removed=tuple(removed),
         **_metadata(article, lines, reasons, removed),
     )
+
+
+def _keep_boilerplate(article: Article, *, odd: bool) -> Article:
+    """The article with nothing cleaned: only HTML page chrome is left out."""
+    raw = article.raw_text
+    if not odd and not article.page_chrome:
+        return replace(article, text=raw, kept=((0, 0, len(raw)),), removed=(), normalised=())
+    lines = _split_lines(raw) if raw else []
+    reasons = _chrome_reasons(lines, article.page_chrome)
+    pieces = [(line.start, line.end) for line, page in zip(lines, reasons, strict=True) if not page]
+    text, kept_runs, normalised = _assemble(raw, pieces, odd=odd, strip=False)
+    removed = tuple(_removed_spans(raw, lines, reasons))
+    return replace(article, text=text, kept=kept_runs, removed=removed, normalised=normalised)
+
+
+def _chrome_reasons(lines: Sequence[_Line], chrome: Sequence[RemovedSpan]) -> list[str | None]:
+    """For each line, the page-chrome reason of the span holding it (``None``: none does)."""
+    if not chrome:
+        return [None] * len(lines)
+    spans = sorted(chrome, key=lambda span: span.start)
+    reasons: list[str | None] = []
+    index = 0
+    for line in lines:
+        while index < len(spans) and spans[index].end <= line.start:
+            index += 1
+        inside = index < len(spans) and spans[index].start <= line.start < spans[index].end
+        reasons.append(spans[index].reason if inside and line.content else None)
+    return reasons
 
 
 def classify_lines(

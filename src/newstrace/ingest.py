@@ -12,11 +12,13 @@ per object, fields chosen by ``Settings.text_field`` … or common names).
 Standard input, URLs and unknown suffixes are recognised by content type or
 first bytes.
 
-HTML: an article's ``raw_text`` is trafilatura's main text, not the page.
-Menus, related links and comments that trafilatura drops have no offsets in
-that text, so they are not ``RemovedSpan`` records; the page stays
-recoverable from ``source_path`` (or ``url``). Every later removal (the
-clean stage) is recorded with offsets and reason as for any other format.
+HTML: an article's ``raw_text`` is the page's visible text, one block a
+line, and its ``text`` trafilatura's main text; the blocks trafilatura left
+out (menus, related links, comments, footer …) are ``RemovedSpan`` records
+in ``removed`` and ``page_chrome``, with the furniture they sat in as reason
+("page menu", "page comments", else "page chrome"). When trafilatura's text
+cannot be found block by block in the page, ``raw_text`` is its text alone.
+Every later removal (the clean stage) is recorded as for any other format.
 
 Decoding: UTF-8 (with or without BOM), UTF-16 with BOM, the ``charset``
 an HTML page declares, else charset-normalizer's best guess, else
@@ -55,7 +57,7 @@ from ._meta import Enricher, outlet_from_text, published_from_text
 from ._text import parse_time
 from .config import Settings
 from .errors import IngestError
-from .model import Article, MetadataEvidence, Skipped
+from .model import Article, MetadataEvidence, RemovedSpan, Skipped
 
 SUPPORTED_SUFFIXES = frozenset(_formats.SUFFIX_FORMATS)
 METADATA_KEYS = ("title", "outlet", "url", "published", "author")
@@ -187,8 +189,14 @@ class _Reader:
         the record's reference date (feed or crawl date) or the file's date.
         """
         text = record.text[: self.settings.max_article_chars]
+        chrome = tuple(
+            RemovedSpan(start=start, end=end, text=text[start:end], reason=reason)
+            for start, end, reason in record.removed
+            if end <= len(text)
+        )
+        main, kept = _without(text, chrome)
         meta, enrich = record.meta, self.enricher
-        title, section = _split_section(meta.get("title") or _first_line(text))
+        title, section = _split_section(meta.get("title") or _first_line(main))
         url = enrich.url(meta.get("url"))
         outlet = enrich.outlet(meta.get("outlet"), url)
         published = enrich.published(meta.get("published"))
@@ -203,20 +211,37 @@ class _Reader:
             outlet = found.value
             evidence.append(found.evidence("outlet", text))
         return Article(
-            id=content_id(text),
+            id=content_id(main),
             source_path=record.source,
             raw_text=text,
-            text=text,
+            text=main,
             title=title,
             outlet=outlet,
             url=url,
             published=published,
             author=meta.get("author"),
-            kept=((0, 0, len(text)),),
-            language=enrich.language(text),
+            kept=kept,
+            removed=chrome,
+            page_chrome=chrome,
+            language=enrich.language(main),
             section=meta.get("section") or section,
             metadata_evidence=tuple(evidence),
         )
+
+
+def _without(
+    text: str, spans: tuple[RemovedSpan, ...]
+) -> tuple[str, tuple[tuple[int, int, int], ...]]:
+    """``text`` without the (sorted, disjoint) ``spans``, and its ``kept`` runs."""
+    if not spans:
+        return text, ((0, 0, len(text)),)
+    runs, position, length = [], 0, 0
+    for span in (*spans, RemovedSpan(start=len(text), end=len(text), text="", reason="")):
+        if span.start > position:
+            runs.append((length, position, span.start - position))
+            length += span.start - position
+        position = span.end
+    return "".join(text[r : r + n] for _, r, n in runs), tuple(runs) or ((0, 0, 0),)
 
 
 def _file_time(path: Path | None) -> datetime | None:
