@@ -329,12 +329,15 @@ def clean_article(
         return _keep_boilerplate(article, odd=odd)
     lines = list(_split_lines(raw))
     template = templates.lines_for(article) if templates else frozenset()
-    chrome = _chrome_reasons(lines, article.page_chrome)
-    contents = [line.content if not page else "" for line, page in zip(lines, chrome, strict=True)]
+    contents = [line.content for line in lines]
+    if article.page_chrome:
+        chrome = _chrome_reasons(lines, article.page_chrome)
+        contents = [text if not page else "" for text, page in zip(contents, chrome, strict=True)]
     if odd:
         contents = [normalise(text)[0].strip() if text else text for text in contents]
     reasons = classify_lines(contents, template=template)
-    reasons = [page or reason for page, reason in zip(chrome, reasons, strict=True)]
+    if article.page_chrome:
+        reasons = [page or reason for page, reason in zip(chrome, reasons, strict=True)]
     keep = _keep_mask(lines, reasons)
     cuts = [
         cut
