@@ -480,3 +480,50 @@ def test_cues_are_read_after_the_front_matter():
     article = parse_text(f"{front}Strike\nBy Jane Doe, Financial Times\n{BODY}", source_path="x")
     found = evidence_of(article, "outlet")
     assert article.outlet == "Financial Times" and found.start > len(front)
+
+
+WORDS = st.sampled_from("the port union said crane ferry talks budget council week".split())
+SENTENCES = st.lists(WORDS, min_size=8, max_size=20).map(lambda w: " ".join(w).capitalize() + ".")
+CHROME = st.sampled_from(
+    [
+        "<nav><ul><li><a href='/a'>Home</a></li><li><a href='/b'>Local news</a></li></ul></nav>",
+        "<aside class='related'><h3>Related</h3><ul><li><a href='/r'>Older story</a></li></ul>"
+        "</aside>",
+        "<section id='comments'><p>First!</p><p>So sad.</p></section>",
+        "<footer><p>&copy; 2026 Harbour Times</p></footer>",
+        "<div class='newsletter'><p>Sign up for our briefing</p></div>",
+    ]
+)
+
+
+@settings_for_hypothesis
+@given(st.lists(SENTENCES, min_size=3, max_size=6), st.lists(CHROME, max_size=4), st.data())
+def test_html_page_chrome_and_main_text_account_for_the_page(paragraphs, chrome, data):
+    split = data.draw(st.integers(0, len(chrome)))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = (
+        "<html><head><title>Harbour</title></head><body>"
+        + "".join(chrome[:split])
+        + f"<article><h1>Harbour talks</h1>{body}</article>"
+        + "".join(chrome[split:])
+        + "</body></html>"
+    )
+    articles = ingest(["-"], stdin=io.BytesIO(page.encode())).articles
+    if not articles:
+        return  # trafilatura found no main text: skipped, never raised
+    [article] = articles
+    cleaned = clean_article(article)
+    raw = cleaned.raw_text
+    owner = [0] * len(raw)
+    for start, end in [(s.start, s.end) for s in cleaned.removed] + [
+        (r, r + n) for _, r, n in cleaned.kept
+    ]:
+        for i in range(start, end):
+            owner[i] += 1
+    assert all(n == 1 or raw[i].isspace() for i, n in enumerate(owner))
+    for span in cleaned.page_chrome:
+        assert span.reason.startswith("page ") and span.text == raw[span.start : span.end]
+    assert all(paragraph in cleaned.text for paragraph in paragraphs)
+    if chrome:
+        assert "Home" not in cleaned.text and "First!" not in cleaned.text
+        assert cleaned.page_chrome
