@@ -20,9 +20,13 @@ Usage::
 removes a quote.
 
 HTML: ``--html`` also renders each example article (its lines labelled
-``keep``) into a page with a menu, share bar, related links, comments and a
-footer, reads the pages back with ``ingest`` + ``clean_corpus`` and reports
-line precision and recall of the main text against the article's lines.
+``keep``) into three page templates (semantic HTML5; class-named div soup
+with a cookie banner, share buttons, an in-body advert, a newsletter box and
+comments; a WordPress-like blog with a comment form and widget sidebar),
+and reports line precision and recall of the main text against the
+article's lines for newstrace (``ingest`` + ``clean_corpus``), trafilatura
+alone and all visible text, plus how many page-chrome blocks newstrace
+recorded as removed spans with a reason.
 """
 
 from __future__ import annotations
@@ -131,7 +135,8 @@ def _count(score: Score, name: str, number: int, gold: str, removed: bool, text:
         score.kept += 1
 
 
-PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+PAGES = {
+    "semantic": """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>{title} | {outlet}</title><meta property="og:site_name" content="{outlet}"></head><body>
 <header><nav><ul>{menu}</ul></nav><div class="share">Share: Facebook Twitter Email</div></header>
 <main><article><h1>{title}</h1>{body}</article>
@@ -139,35 +144,108 @@ PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <section id="comments"><h2>2 comments</h2><div class="comment"><p>So sad for the families.</p>
 </div><form><textarea name="c"></textarea><button>Post Comment</button></form></section></main>
 <footer><p>&copy; 2026 {outlet}. All rights reserved.</p><a href="/privacy">Privacy</a></footer>
-</body></html>"""
+</body></html>""",
+    "div soup": """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
+</head><body><div class="site-nav"><a href="/">Home</a> <a href="/local">Local</a>
+<div class="menu-items">{menu}</div></div><div class="cookie-banner"><p>We use cookies to improve
+your experience.</p><button>Accept</button></div><div class="content"><div class="story">
+<h1 class="headline">{title}</h1><div class="share-buttons"><a>Facebook</a><a>Twitter</a>
+<a>WhatsApp</a></div><div class="story-body">{body_with_ad}</div></div>
+<div class="newsletter-signup"><p>Get the morning briefing in your inbox.</p><input type="email">
+<button>Sign up</button></div><div class="related-articles"><p>More from {outlet}</p>{related}
+</div></div><div id="comments"><p>Jo Smith</p><p>This is the third time this year.</p></div>
+<div class="footer-links"><a>About us</a> <a>Contact</a> <a>Terms</a></div></body></html>""",
+    "blog": """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} – {outlet}</title>
+</head><body><div id="page"><div id="masthead"><p class="site-title">{outlet}</p>
+<ul id="primary-menu">{menu}</ul></div><div id="primary"><article class="post">
+<h1 class="entry-title">{title}</h1><div class="entry-content">{body}<div class="sharedaddy">
+<h3>Share this:</h3><ul>
+<li>Twitter</li><li>Facebook</li></ul></div></div><p class="tags">Tags: harbour, port</p>
+</article><div id="respond" class="comment-respond"><h3>Leave a Reply</h3><p>Your email address
+will not be published. Required fields are marked *</p><textarea></textarea></div></div>
+<div id="secondary" class="widget-area"><h2>Recent Posts</h2><ul>{related}</ul></div></div>
+</body></html>""",
+}
 
 
-def evaluate_html(labels_path: Path) -> tuple[float, float, int]:
-    """Line precision and recall of HTML main text (title line included) on example pages."""
-    spec = json.loads(labels_path.read_text(encoding="utf-8"))
-    folder = (ROOT / spec["path"]).resolve()
+def _pages(spec: dict, folder: Path, out: Path, template: str) -> dict[str, set[str]]:
+    """Write one page per labelled example into ``out``; return the gold lines of each."""
     menu = "".join(f"<li><a href='/s{k}'>Section {k}</a></li>" for k in range(10))
     related = "".join(f"<li><a href='/r{k}'>Harbour news item {k}</a></li>" for k in range(5))
     gold: dict[str, set[str]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, rows in spec["files"].items():
-            lines = (folder / name).read_text(encoding="utf-8").splitlines()
-            keep = [lines[n - 1].strip() for n, label, _ in rows if label == "keep"]
-            title, body = keep[0], keep[1:]
-            paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in body)
-            page = PAGE.format(
-                title=html.escape(title), outlet="Page Outlet", menu=menu, body=paragraphs,
-                related=related,
-            )  # fmt: skip
-            Path(tmp, Path(name).with_suffix(".html").name).write_text(page, encoding="utf-8")
-            gold[Path(name).stem] = {_norm(line) for line in keep}
-        articles = clean_corpus(ingest([tmp]).articles)
-    found = {Path(a.source_path).stem: {_norm(x) for x in a.text.splitlines() if x.strip()}
-             for a in articles}  # fmt: skip
+    for name, rows in spec["files"].items():
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        keep = [lines[n - 1].strip() for n, label, _ in rows if label == "keep"]
+        title, body = keep[0], keep[1:]
+        paragraphs = [f"<p>{html.escape(line)}</p>" for line in body]
+        with_ad = paragraphs[:2] + ["<div class='advert'><p>Advertisement</p></div>"]
+        page = PAGES[template].format(
+            title=html.escape(title), outlet="Page Outlet", menu=menu, body="".join(paragraphs),
+            body_with_ad="".join(with_ad + paragraphs[2:]), related=related,
+        )  # fmt: skip
+        Path(out, Path(name).with_suffix(".html").name).write_text(page, encoding="utf-8")
+        gold[Path(name).stem] = {_norm(line) for line in keep}
+    return gold
+
+
+@dataclass
+class HtmlScore:
+    """Line precision/recall of three extractors on one page template."""
+
+    template: str
+    pages: int
+    scores: dict[str, tuple[float, float]]
+    chrome_blocks: int  # page blocks outside the article text
+    chrome_recorded: int  # of those, recorded as removed spans with a reason
+    fallbacks: int  # pages whose main text could not be laid on the page's blocks
+
+
+def evaluate_html(labels_path: Path) -> list[HtmlScore]:
+    """Main-text extraction on the example articles rendered into each page template.
+
+    Extractors: newstrace (ingest + clean_corpus), trafilatura alone with the
+    same options, and every visible line of the page (the no-extraction floor).
+    """
+    from trafilatura import bare_extraction
+
+    from newstrace._formats import TRAFILATURA_OPTIONS, html_to_text
+
+    spec = json.loads(labels_path.read_text(encoding="utf-8"))
+    folder = (ROOT / spec["path"]).resolve()
+    results = []
+    for template in PAGES:
+        with tempfile.TemporaryDirectory() as tmp:
+            gold = _pages(spec, folder, Path(tmp), template)
+            articles = clean_corpus(ingest([tmp]).articles)
+            pages = {p.stem: p.read_text(encoding="utf-8") for p in Path(tmp).iterdir()}
+        texts = {
+            "newstrace": {Path(a.source_path).stem: a.text for a in articles},
+            "trafilatura": {
+                k: getattr(bare_extraction(v, **TRAFILATURA_OPTIONS), "text", "") or ""
+                for k, v in pages.items()
+            },
+            "all visible text": {k: html_to_text(v) for k, v in pages.items()},
+        }
+        scores = {name: _line_scores(gold, found) for name, found in texts.items()}
+        chrome = recorded = fallbacks = 0
+        for article in articles:
+            blocks = [b for b in article.raw_text.splitlines() if b.strip()]
+            gold_lines = gold[Path(article.source_path).stem]
+            outside = [b for b in blocks if _norm(b) not in gold_lines]
+            chrome += len(outside)
+            fallbacks += not article.page_chrome
+            removed = " ".join(s.text for s in article.removed if s.reason)
+            recorded += sum(1 for b in outside if b in removed)
+        results.append(HtmlScore(template, len(articles), scores, chrome, recorded, fallbacks))
+    return results
+
+
+def _line_scores(gold: dict[str, set[str]], texts: dict[str, str]) -> tuple[float, float]:
+    found = {k: {_norm(x) for x in v.splitlines() if x.strip()} for k, v in texts.items()}
     hits = sum(len(gold[k] & found.get(k, set())) for k in gold)
     extracted = sum(len(v) for v in found.values())
     expected = sum(len(v) for v in gold.values())
-    return hits / max(extracted, 1), hits / max(expected, 1), len(articles)
+    return hits / max(extracted, 1), hits / max(expected, 1)
 
 
 def _norm(line: str) -> str:
@@ -197,8 +275,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {error}")
         failed |= not score.passes()
     if args.html:
-        precision, recall, pages = evaluate_html(args.labels / "examples.json")
-        print(f"html pages   {pages:>5} article lines: P {precision:.3f} R {recall:.3f}")
+        print("\nHTML main text (example articles in page templates), line P/R:")
+        for result in evaluate_html(args.labels / "examples.json"):
+            figures = "  ".join(f"{k} P {p:.3f} R {r:.3f}" for k, (p, r) in result.scores.items())
+            print(f"  {result.template:<9} {result.pages} pages  {figures}")
+            print(
+                f"  {'':<9} page chrome blocks {result.chrome_blocks}, recorded as removed "
+                f"with a reason {result.chrome_recorded}, fallbacks {result.fallbacks}"
+            )
     return 1 if failed and args.check else 0
 
 

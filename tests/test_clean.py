@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -541,3 +542,18 @@ def test_link_list_under_a_header_is_removed_up_to_the_blank_line() -> None:
     assert "Kelby" not in article.text
     kept = clean_article(make("Related\nThe ferry was refloated at high tide on Wednesday.\n"))
     assert "refloated" in kept.text
+
+
+def test_every_unanchored_rule_pattern_has_a_hint_word() -> None:
+    """The cheap prefilter (a hint word must be in the line) never hides a rule match."""
+    from newstrace.clean import FLOATING_HINTS, FLOATING_PARTS
+
+    def hinted(word: str) -> bool:
+        return any(hint in word for hint in FLOATING_HINTS)
+
+    for part in FLOATING_PARTS:
+        words = re.findall(r"[a-z]+", re.sub(r"\\[a-zA-Z]", " ", part).lower())
+        assert any(hinted(word) for word in words), part
+        for choice in re.findall(r"\(\?:([a-z|]+)\)", part):  # each of (?:photo|image|…)
+            if any(hinted(word) for word in choice.split("|")):
+                assert all(hinted(word) for word in choice.split("|")), part

@@ -1,5 +1,7 @@
 import io
 import json
+import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -7,6 +9,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from newstrace.clean import clean_article
 from newstrace.config import Settings
 from newstrace.errors import ConfigError
 from newstrace.ingest import content_id, headline, ingest, parse_text, split_front_matter
@@ -109,10 +112,37 @@ def test_html_page_gives_main_text_and_metadata():
     assert article.published == "2026-03-14"
     assert article.url == "https://harbour.example/2026/03/14/ferry-aground"
     assert article.language == "en"
-    assert "212 people on board" in article.raw_text
-    assert '"The crew did exactly what they were trained to do,"' in article.raw_text
+    assert "212 people on board" in article.text
+    assert '"The crew did exactly what they were trained to do,"' in article.text
+    removed = {span.text.strip(): span.reason for span in article.removed}
+    assert article.page_chrome == article.removed
     for chrome in ("Weather", "Related stories", "Glad everyone", "Post Comment", "Privacy"):
-        assert chrome not in article.raw_text
+        assert chrome not in article.text  # left out of the text, but recorded with a reason
+        assert any(
+            chrome in text and reason.startswith("page ") for text, reason in removed.items()
+        )
+    assert "page menu" in removed.values() and "page comments" in removed.values()
+    for run_clean, run_raw, length in article.kept:
+        assert (
+            article.text[run_clean : run_clean + length]
+            == article.raw_text[run_raw : run_raw + length]
+        )
+
+
+def test_html_chrome_stays_removed_through_cleaning_and_keep_boilerplate():
+    (article,) = ingest([DATA / "harbour_page.html"]).articles
+    for settings in (Settings(), Settings(keep_boilerplate=True)):
+        cleaned = clean_article(article, settings=settings)
+        assert "Weather" not in cleaned.text and "212 people on board" in cleaned.text
+        reasons = {span.reason for span in cleaned.removed}
+        assert {"page menu", "page comments"} <= reasons
+        covered = sorted((s.start, s.end) for s in cleaned.removed)
+        covered += [(r, r + n) for _, r, n in cleaned.kept]
+        owner = [0] * len(article.raw_text)
+        for start, end in covered:
+            for i in range(start, end):
+                owner[i] += 1
+        assert all(n == 1 or article.raw_text[i].isspace() for i, n in enumerate(owner))
 
 
 def test_html_without_main_text_is_skipped(tmp_path: Path):
@@ -310,3 +340,190 @@ def test_any_bytes_are_read_or_skipped_never_raise(tmp_path_factory, data: bytes
     assert len(result.articles) + len(result.skipped) >= 1
     for article in result.articles:
         assert article.raw_text.strip()
+
+
+# --- metadata from the text -----------------------------------------------------------
+
+BODY = "Dockers walked out at the harbour, the union said.\nTalks resume next week.\n"
+
+
+def set_mtime(path: Path, when: str) -> None:
+    stamp = datetime.fromisoformat(when).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+def evidence_of(article, field: str):
+    [found] = [e for e in article.metadata_evidence if e.field == field]
+    assert article.raw_text[found.start : found.end] == found.text
+    return found
+
+
+@pytest.mark.parametrize(
+    ("first_lines", "published", "cue"),
+    [
+        ("LONDON, Monday (Reuters) — Dockers walked out.", "2022-03-14", "Monday"),
+        ("WASHINGTON, March 14 (AP) - Dockers walked out.", "2022-03-14", "March 14"),
+        ("Harbour strike\nPosted yesterday at 14:02", "2022-03-15", "Posted yesterday at 14:02"),
+        ("Harbour strike\nUpdated 3 days ago", "2022-03-13", "Updated 3 days ago"),
+        ("Harbour strike\non March 11", None, None),  # not a date line
+        ("Harbour strike\nDecember 30", "2021-12-30", "December 30"),  # not in the future
+    ],
+)
+def test_relative_dates_resolve_against_the_file_date(tmp_path: Path, first_lines, published, cue):
+    path = tmp_path / "a.txt"
+    path.write_text(f"{first_lines}\n{BODY}", encoding="utf-8")
+    set_mtime(path, "2022-03-16T08:00:00+00:00")  # a Wednesday
+    [article] = ingest([path]).articles
+    assert article.published == published
+    if cue:
+        found = evidence_of(article, "published")
+        assert found.text == cue and "relative to 2022-03-16" in found.rule
+
+
+def test_absolute_date_in_text_needs_no_reference():
+    text = f"Harbour strike\nPublished 14 March 2022\n{BODY}"
+    article = parse_text(text, source_path="<stdin>")
+    assert article.published == "2022-03-14"
+    assert evidence_of(article, "published").rule == "date line"
+
+
+def test_relative_date_without_a_reference_is_left_unknown():
+    article = parse_text(f"LONDON, Monday (Reuters) — {BODY}", source_path="<stdin>")
+    assert article.published is None
+
+
+def test_metadata_date_wins_over_text_and_feed_date_is_the_reference(tmp_path: Path):
+    article = parse_text(
+        f"---\npublished: 2026-01-02\n---\nLONDON, Monday — {BODY}", source_path="x"
+    )
+    assert article.published == "2026-01-02" and article.metadata_evidence == ()
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Harbour Wire</title>"
+        "<lastBuildDate>Wed, 16 Mar 2022 10:00:00 GMT</lastBuildDate><item><title>Strike</title>"
+        "<description>LONDON, Monday — Dockers walked out at the harbour, the union said."
+        "</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    [entry] = ingest([feed]).articles
+    assert entry.published == "2022-03-14"
+    assert "relative to 2022-03-16" in evidence_of(entry, "published").rule
+
+
+def test_crawl_date_of_a_json_record_is_the_reference(tmp_path: Path):
+    dump = tmp_path / "dump.jsonl"
+    record = {"text": f"Harbour strike\nyesterday\n{BODY}", "date_download": "2022-03-16 09:00:00"}
+    dump.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [article] = ingest([dump]).articles
+    assert article.published == "2022-03-15"
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "cue", "rule"),
+    [
+        (f"VESSMARK (Reuters) — {BODY}", "Reuters", "Reuters", "dateline"),
+        (f"Strike\nBy Jane Doe, Financial Times\n{BODY}", "Financial Times", "Financial Times",
+         "byline"),
+        (f"Strike\nBy Jane Doe | FT\n{BODY}", "Financial Times", "FT", "byline"),
+        (f"{BODY}\n© 2024 The Harbour Gazette. All rights reserved.\n", "The Harbour Gazette",
+         "The Harbour Gazette", "copyright line"),
+        (f"{BODY}\nThis article first appeared in The Tideline.\n", "The Tideline",
+         "The Tideline", "first published by"),
+        (f"{BODY}\nOriginally published by harbour-news.example.com\n",
+         "harbour-news.example.com", "harbour-news.example.com", "first published by"),
+        (f"Strike\nHarbour Gazette staff report\n{BODY}", "Harbour Gazette", "Harbour Gazette",
+         "staff report"),
+        (f"VESSMARK (AP) — {BODY}", "Associated Press", "AP", "dateline"),
+    ],
+)  # fmt: skip
+def test_outlet_from_textual_cues(text: str, outlet: str, cue: str, rule: str):
+    article = parse_text(text, source_path="<stdin>")
+    assert article.outlet == outlet
+    found = evidence_of(article, "outlet")
+    assert (found.text, found.rule) == (cue, rule)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Jane Doe, Staff Writer",
+        "By Jane Doe",
+        "Photo: © 2024 Getty Images",
+        "(c) Kim Lee photos",
+    ],
+)
+def test_lines_that_name_no_outlet(line: str):
+    article = parse_text(f"Strike\n{line}\n{BODY}", source_path="<stdin>")
+    assert article.outlet is None and article.metadata_evidence == ()
+
+
+def test_outlet_cue_goes_through_user_aliases(tmp_path: Path):
+    aliases = tmp_path / "outlets.toml"
+    aliases.write_text('[outlets]\n"Harbour Gazette" = ["The Harbour Gazette", "HG"]\n')
+    settings = Settings(outlet_aliases=str(aliases))
+    article = parse_text(
+        f"{BODY}\n© 2024 The Harbour Gazette\n", source_path="x", settings=settings
+    )
+    assert article.outlet == "Harbour Gazette"
+
+
+def test_url_outlet_wins_over_text_cues():
+    text = f"---\nurl: https://www.reuters.com/x\n---\nBy Jane Doe, Financial Times\n{BODY}"
+    article = parse_text(text, source_path="x")
+    assert article.outlet == "Reuters" and article.metadata_evidence == ()
+
+
+def test_cues_are_read_after_the_front_matter():
+    front = (
+        "---\nauthor: Kim Lee\ntitle: Strike\nsection: Local\ntags: a\nlang: en\nid: 7\nx: y\n---\n"
+    )
+    article = parse_text(f"{front}Strike\nBy Jane Doe, Financial Times\n{BODY}", source_path="x")
+    found = evidence_of(article, "outlet")
+    assert article.outlet == "Financial Times" and found.start > len(front)
+
+
+WORDS = st.sampled_from("the port union said crane ferry talks budget council week".split())
+SENTENCES = st.lists(WORDS, min_size=8, max_size=20).map(lambda w: " ".join(w).capitalize() + ".")
+CHROME = st.sampled_from(
+    [
+        "<nav><ul><li><a href='/a'>Home</a></li><li><a href='/b'>Local news</a></li></ul></nav>",
+        "<aside class='related'><h3>Related</h3><ul><li><a href='/r'>Older story</a></li></ul>"
+        "</aside>",
+        "<section id='comments'><p>First!</p><p>So sad.</p></section>",
+        "<footer><p>&copy; 2026 Harbour Times</p></footer>",
+        "<div class='newsletter'><p>Sign up for our briefing</p></div>",
+    ]
+)
+
+
+@settings_for_hypothesis
+@given(st.lists(SENTENCES, min_size=3, max_size=6), st.lists(CHROME, max_size=4), st.data())
+def test_html_page_chrome_and_main_text_account_for_the_page(paragraphs, chrome, data):
+    split = data.draw(st.integers(0, len(chrome)))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = (
+        "<html><head><title>Harbour</title></head><body>"
+        + "".join(chrome[:split])
+        + f"<article><h1>Harbour talks</h1>{body}</article>"
+        + "".join(chrome[split:])
+        + "</body></html>"
+    )
+    articles = ingest(["-"], stdin=io.BytesIO(page.encode())).articles
+    if not articles:
+        return  # trafilatura found no main text: skipped, never raised
+    [article] = articles
+    cleaned = clean_article(article)
+    raw = cleaned.raw_text
+    owner = [0] * len(raw)
+    for start, end in [(s.start, s.end) for s in cleaned.removed] + [
+        (r, r + n) for _, r, n in cleaned.kept
+    ]:
+        for i in range(start, end):
+            owner[i] += 1
+    assert all(n == 1 or raw[i].isspace() for i, n in enumerate(owner))
+    for span in cleaned.page_chrome:
+        assert span.reason.startswith("page ") and span.text == raw[span.start : span.end]
+    assert all(paragraph in cleaned.text for paragraph in paragraphs)
+    if chrome:
+        assert "Home" not in cleaned.text and "First!" not in cleaned.text
+        assert cleaned.page_chrome

@@ -6,12 +6,14 @@ per entry) and JSON/JSONL dumps (one record per object, with a field
 mapping). ``detect_format`` tells them apart by suffix, content type or, for
 standard input and unknown suffixes, by the first bytes.
 
-HTML: ``Record.text`` is trafilatura's main text (no comments, no images or
-links, no formatting marks; tables kept, because news tables carry figures).
-What trafilatura drops (menus, related links, comments) has no offsets in
-that text, so it cannot be a ``RemovedSpan``; the page itself stays
-recoverable from ``source_path`` (or ``url``), and cleaning then runs on the
-main text with a reason for every span it removes.
+HTML: the main text is trafilatura's (no comments, no images or links, no
+formatting marks; tables kept, because news tables carry figures).
+``page_with_chrome`` lays the page's visible text out one block a line and
+finds the main text's lines in it: ``Record.text`` is that page text and
+``Record.removed`` the blocks left out, each with the page furniture it sat
+in (``nav`` → menu, ``class="comments"`` → comments …), so nothing of the
+page vanishes silently. If a main-text line is not a block of the page,
+``Record.text`` is the main text alone.
 Feed entries and JSON fields that hold HTML are reduced to text with
 ``html_to_text`` (paragraph breaks kept, tags and scripts dropped).
 """
@@ -53,6 +55,8 @@ DEFAULT_FIELDS: Mapping[str, tuple[str, ...]] = {
     "outlet": ("outlet", "source", "site_name", "sitename", "source_domain", "publisher",
                "domain"),
     "author": ("author", "authors", "byline", "creator"),
+    "reference_date": ("date_download", "crawled_at", "crawl_date", "date_crawled",
+                       "fetched_at", "retrieved_at", "scraped_at", "downloaded_at"),
 }  # fmt: skip
 LIST_KEYS = ("articles", "items", "entries", "data", "results", "docs")
 
@@ -65,6 +69,7 @@ class Record:
     source: str
     meta: dict[str, str] = field(default_factory=dict)
     kind: str = "text"
+    removed: list[tuple[int, int, str]] = field(default_factory=list)  # HTML page chrome
 
 
 def detect_format(name: str, head: bytes, content_type: str = "") -> str | None:
@@ -131,7 +136,120 @@ def parse_html(html: str, *, source: str, url: str | None = None) -> Record:
         "url": getattr(document, "url", None) or url,
         "section": ", ".join(getattr(document, "categories", None) or ()) or None,
     }
-    return Record(text=text, source=source, meta=_clean_meta(meta), kind="html")
+    record = Record(text=text, source=source, meta=_clean_meta(meta), kind="html")
+    if page := page_with_chrome(html, text):
+        record.text, record.removed = page
+    return record
+
+
+PAGE_CHROME = "page chrome"
+_CHROME_TAGS = {"nav": "menu", "header": "header", "footer": "footer", "aside": "sidebar",
+                "form": "form", "menu": "menu"}  # fmt: skip
+_CHROME_HINTS = (
+    ("comment", "comments"), ("related", "related links"), ("share", "share bar"),
+    ("social", "share bar"), ("breadcrumb", "breadcrumbs"), ("newsletter", "newsletter prompt"),
+    ("subscribe", "newsletter prompt"), ("cookie", "cookie notice"), ("advert", "advertisement"),
+    ("promo", "advertisement"), ("sidebar", "sidebar"), ("menu", "menu"), ("nav", "menu"),
+    ("footer", "footer"), ("header", "header"),
+)  # fmt: skip
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def _chrome_kind(tag: str, attrs: list[tuple[str, str | None]]) -> str | None:
+    """What page furniture an element is, from its tag or its class and id."""
+    names = " ".join(v for k, v in attrs if k in ("class", "id", "role") and v).lower()
+    for hint, kind in _CHROME_HINTS:
+        if hint in names:
+            return kind
+    return _CHROME_TAGS.get(tag)
+
+
+class _BlockParser(HTMLParser):
+    """Visible text blocks of a page, each with the page furniture it sits in (if any)."""
+
+    BLOCKS = frozenset(
+        "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article header "
+        "footer nav aside main form button textarea figure figcaption td th dd dt title option "
+        "label".split()
+    )
+    SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str | None]] = []
+        self.stack: list[tuple[str, str | None]] = []
+        self.parts: list[str] = []
+        self.skipping = 0
+        self.kind: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skipping += 1
+        if tag in self.BLOCKS:
+            self.flush()
+        if tag not in _VOID:
+            inherited = self.stack[-1][1] if self.stack else None
+            kind = _chrome_kind(tag, attrs)
+            self.stack.append(
+                (tag, inherited if kind == "form" and inherited else kind or inherited)
+            )
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        if tag in self.BLOCKS:
+            self.flush()
+        if any(open_tag == tag for open_tag, _ in self.stack):
+            while self.stack and self.stack.pop()[0] != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping and data.strip():
+            if not self.parts:
+                self.kind = self.stack[-1][1] if self.stack else None
+            self.parts.append(data)
+
+    def flush(self) -> None:
+        text = " ".join("".join(self.parts).split())
+        if text:
+            self.blocks.append((text, self.kind))
+        self.parts = []
+
+
+def page_with_chrome(html: str, main: str) -> tuple[str, list[tuple[int, int, str]]] | None:
+    """The page's visible text, one block a line, and the blocks that are not ``main``.
+
+    Each block outside the main text is ``(start, end, reason)``, the reason
+    naming the furniture it sits in ("page menu", "page comments" …, else
+    "page chrome"). ``None`` when some line of ``main`` is not a block of the
+    page (trafilatura joined or reformatted it): the main text is used alone.
+    """
+    parser = _BlockParser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # malformed markup the parser gives up on
+        return None
+    parser.flush()
+    blocks = parser.blocks
+    wanted = [" ".join(line.split()) for line in main.splitlines() if line.strip()]
+    in_main = [False] * len(blocks)
+    position = 0
+    for line in wanted:
+        while position < len(blocks) and blocks[position][0] != line:
+            position += 1
+        if position == len(blocks):
+            return None
+        in_main[position] = True
+        position += 1
+    page = "\n".join(text for text, _ in blocks)
+    removed, offset = [], 0
+    for (text, kind), main_block in zip(blocks, in_main, strict=True):
+        if not main_block:
+            reason = f"page {kind}" if kind else PAGE_CHROME
+            removed.append((offset, min(offset + len(text) + 1, len(page)), reason))
+        offset += len(text) + 1
+    return (page, removed) if removed else None
 
 
 class _TextParser(HTMLParser):
@@ -191,6 +309,7 @@ def parse_feed(data: bytes, *, source: str, settings: Settings) -> list[Record]:
         detail = "not a readable feed" if feed.get("bozo") else "feed has no entries"
         raise ParseError(detail, source=source)
     channel = feed.feed.get("title") or None
+    channel_time = _entry_time(feed.feed)
     records = []
     for number, entry in enumerate(feed.entries[: settings.max_records_per_file], 1):
         body = _entry_body(entry)
@@ -202,6 +321,7 @@ def parse_feed(data: bytes, *, source: str, settings: Settings) -> list[Record]:
             "published": _entry_time(entry),
             "author": entry.get("author"),
             "outlet": (entry.get("source") or {}).get("title") or channel,
+            "reference_date": channel_time,
         }
         records.append(Record(body, f"{source}#{number}", _clean_meta(meta), kind="feed"))
     if not records:
@@ -288,6 +408,7 @@ def _json_record(item: Any, where: str, settings: Settings) -> Record:
         "published": settings.date_field,
         "outlet": settings.outlet_field,
         "author": "",
+        "reference_date": "",
     }
     values = {
         key: _field(item, (name,) if name else DEFAULT_FIELDS[key]) for key, name in chosen.items()

@@ -5,18 +5,23 @@ costly to build: the language detector (lingua, restricted to
 ``Settings.languages``, low-accuracy mode, built on first use) and the outlet
 alias table. Dates are read as ISO 8601 first; other forms go to dateparser,
 restricted to the same languages.
+``published_from_text`` and ``outlet_from_text`` read the same metadata
+from cues at the top (and, for outlets, the bottom) of a text, returning the
+value with the span it came from.
 No module-level caches.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ._outlets import OutletTable, strip_tracking
 from .config import Settings
 from .errors import ConfigError
+from .model import MetadataEvidence
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -142,3 +147,219 @@ def _build_detector(codes: str) -> LanguageDetector:
     # Low-accuracy mode uses trigram models only: it loads in ~0.1 s instead of ~2 s and
     # is reliable on article-length samples (it is weak on single short phrases).
     return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+# --- metadata from the text itself --------------------------------------------------
+
+EDGE_LINES = 8  # non-blank lines read at the top (and, for outlets, the bottom) of a text
+EDGE_CHARS = 3_000
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        ("jan january", "feb february", "mar march", "apr april", "may", "jun june",
+         "jul july", "aug august", "sep sept september", "oct october", "nov november",
+         "dec december"), 1)
+    for name in names.split()
+}  # fmt: skip
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        ("mon monday", "tue tues tuesday", "wed wednesday", "thu thur thurs thursday",
+         "fri friday", "sat saturday", "sun sunday"))
+    for name in names.split()
+}  # fmt: skip
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+_WEEKDAY = (
+    r"(?P<weekday>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"  # noqa: E501
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_RELATIVE = r"(?P<relative>today|yesterday|(?P<ago>\d{1,2})\s+days?\s+ago)"
+_DATE_FORMS = tuple(
+    re.compile(form, re.IGNORECASE)
+    for form in (
+        r"(?P<iso>(?:19|20)\d\d-\d\d-\d\d)",
+        rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?",
+        rf"(?:{_WEEKDAY},?\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?",
+        _WEEKDAY,
+        _RELATIVE,
+    )
+)
+_DATE = "(?i:{})".format(
+    "|".join(f"(?:{re.sub(r'[(][?]P<[a-z]+>', '(?:', f.pattern)})" for f in _DATE_FORMS)
+)
+_CLOCK = r"(?:\s*(?:,|at|-|–|—)?\s*\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?)?"
+_STAMP_LINE = re.compile(
+    r"(?:(?:first\s+|last\s+)?(?:published|posted|updated|dated?)\s*(?:on|at)?\s*:?\s*)?"
+    rf"(?P<date>{_DATE}){_CLOCK}\.?",
+    re.IGNORECASE,
+)
+_PLACE = r"[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+)*"
+_REGION = rf"(?:,\s*(?!(?:{_DATE})\b)[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*)?"  # "PORTLAND, Maine"
+_DATELINE = re.compile(
+    rf"(?P<place>{_PLACE}{_REGION})(?:,\s*(?P<date>{_DATE}))?\s*(?:\((?P<agency>[^()\d]{{1,40}})\))?"
+    r"\s*[—–-]{1,2}\s+\S"
+)
+
+
+def _edge_lines(text: str, start: int = 0, *, bottom: bool = False) -> list[tuple[int, str]]:
+    """``(offset, stripped line)`` of the first (or last) non-blank lines of ``text[start:]``."""
+    if bottom:
+        base = max(start, len(text) - EDGE_CHARS)
+        chunk = text[base:]
+    else:
+        base, chunk = start, text[start : start + EDGE_CHARS]
+    found = []
+    position = base
+    for line in chunk.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            found.append((position + len(line) - len(line.lstrip()), stripped))
+        position += len(line)
+    return found[-EDGE_LINES:] if bottom else found[:EDGE_LINES]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A metadata value read from the text: the value and the raw span it came from."""
+
+    value: str
+    start: int
+    end: int
+    rule: str
+
+    def evidence(self, field: str, text: str) -> MetadataEvidence:
+        """The ``MetadataEvidence`` record of this value in ``text``."""
+        return MetadataEvidence(
+            field=field, start=self.start, end=self.end, text=text[self.start : self.end],
+            rule=self.rule,
+        )  # fmt: skip
+
+
+def published_from_text(
+    text: str, *, reference: datetime | None = None, start: int = 0
+) -> Found | None:
+    """The publication date a dateline or date line at the top of ``text`` states.
+
+    A full date ("14 March 2022", "2022-03-14") stands alone; a partial one
+    ("March 14", "Monday", "yesterday", "3 days ago") is resolved against
+    ``reference`` (the feed, crawl or file date), as the latest such day on
+    or before it, and is skipped when there is no reference. ``start`` skips
+    front matter. Cues deeper in the story ("said on Monday") date events,
+    not the article, and are not read.
+    """
+    for offset, line in _edge_lines(text, start):
+        if dateline := _DATELINE.match(line):
+            if dateline.group("date"):
+                at = offset + dateline.start("date")
+                found = _resolve(dateline.group("date"), reference)
+                if found:
+                    return _found(
+                        found, at, at + len(dateline.group("date")), "dateline", reference
+                    )
+            continue
+        if len(line) <= 80 and (stamp := _STAMP_LINE.fullmatch(line)):
+            found = _resolve(stamp.group("date"), reference)
+            if found:
+                return _found(found, offset, offset + len(line), "date line", reference)
+    return None
+
+
+def _found(
+    value: tuple[date, bool], start: int, end: int, rule: str, reference: datetime | None
+) -> Found:
+    day, relative = value
+    if relative and reference is not None:
+        rule = f"{rule}, relative to {reference.date().isoformat()}"
+    return Found(day.isoformat(), start, end, rule)
+
+
+def _resolve(expression: str, reference: datetime | None) -> tuple[date, bool] | None:
+    """The day a date expression names, and whether the reference date was needed."""
+    match = next((m for form in _DATE_FORMS if (m := form.fullmatch(expression))), None)
+    if match is None:
+        return None
+    parts = {k: v.lower() for k, v in match.groupdict().items() if v}
+    try:
+        if "iso" in parts:
+            return date.fromisoformat(parts["iso"]), False
+        if "month" in parts and "year" in parts:
+            return date(int(parts["year"]), _MONTHS[parts["month"]], int(parts["day"])), False
+    except ValueError:
+        return None
+    if reference is None:
+        return None
+    today = reference.date()
+    if "month" in parts:
+        try:
+            day = date(today.year, _MONTHS[parts["month"]], int(parts["day"]))
+            if day > today + timedelta(days=1):
+                day = date(today.year - 1, day.month, day.day)
+        except ValueError:
+            return None
+        return day, True
+    if "relative" in parts:
+        back = 0 if parts["relative"] == "today" else int(parts.get("ago") or 1)
+        return today - timedelta(days=back), True
+    weekday = _WEEKDAYS[parts["weekday"]]
+    return today - timedelta(days=(today.weekday() - weekday) % 7), True
+
+
+_OUTLET = (
+    r"(?P<outlet>(?:[Tt]he\s+)?[A-Z][\w&'’.-]*(?:\s+(?:of|de|du|di|der|&|and\s+)?\s*[A-Z][\w&'’.-]*){0,5}"
+    r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|news|co\.uk|org\.uk|eu|de|fr|it|es|ca|au|in))"
+)
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_JOB_WORDS = frozenset(
+    "correspondent reporter writer editor staff contributor columnist bureau chief "
+    "journalist photographer producer analyst intern desk".split()
+)
+_OUTLET_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("copyright line", re.compile(
+        r"(?:©|\([cC]\)|[Cc]opyright)(?:\s*(?:©|\([cC]\)))?\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*"
+        rf"(?:19|20)\d\d)?)?\s*,?\s*{_OUTLET}\s*(?:[.,;|]|\s+[Aa]ll\s+[Rr]ights|$)")),
+    ("byline", re.compile(
+        rf"[Bb]y\s+{_NAME}(?:\s*(?:,|and|&)\s+{_NAME})*\s*(?:,|\||–|—|-|\bfor\b)\s*{_OUTLET}\s*$")),
+    ("staff report", re.compile(
+        rf"(?:[Bb]y\s+)?{_OUTLET}\s+(?:[Ss]taff|[Nn]ewsroom)(?:\s+(?:[Rr]eports?|[Ww]riters?"
+        r"|and\s+wire\s+reports?))?\.?$")),
+    ("dateline", _DATELINE),
+    ("first published by", re.compile(
+        r"(?:first|originally)\s+(?:appeared|published|ran|posted)\s+(?:in|on|at|by)\s+"
+        rf"{_OUTLET}", re.IGNORECASE)),
+)  # fmt: skip
+
+
+def outlet_from_text(text: str, table: OutletTable, *, start: int = 0) -> Found | None:
+    """The outlet a textual cue at the top or bottom of ``text`` names, canonicalised.
+
+    Cues, strongest first: a copyright line ("© 2024 The Harbour Gazette"),
+    a byline naming the outlet ("By Jane Doe, Financial Times"), a staff
+    credit ("Harbour Gazette staff report"), the agency of a dateline
+    ("VESSMARK (Reuters) —"), a syndication note ("This article first
+    appeared in X", "Originally published by X").
+    """
+    lines = _edge_lines(text, start)
+    lines += [line for line in _edge_lines(text, start, bottom=True) if line not in lines]
+    for rule, pattern in _OUTLET_CUES:
+        for offset, line in lines:
+            match = pattern.match(line) if rule != "first published by" else pattern.search(line)
+            group = "agency" if rule == "dateline" else "outlet"
+            name = (match.group(group) or "").rstrip(" .,") if match else None
+            if name and (outlet := _outlet_name(name, table)):
+                start = offset + match.start(group)  # type: ignore[union-attr]
+                return Found(outlet, start, start + len(name), rule)
+    return None
+
+
+_NOT_OUTLETS = frozenset("images image photo photos pictures picture".split())
+
+
+def _outlet_name(name: str, table: OutletTable) -> str | None:
+    """The canonical outlet of a cue's name; ``None`` for a job title or a photo agency."""
+    words = name.lower().split()
+    if len(name) < 2 or not _JOB_WORDS.isdisjoint(words) or not _NOT_OUTLETS.isdisjoint(words):
+        return None
+    if " " not in name and "." in name and name.islower():
+        return table.from_url(f"https://{name}")
+    return table.canonical(name)

@@ -46,6 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 from ._cuts import UPDATE_STAMP, Cut, line_cuts, may_cut
@@ -321,18 +322,22 @@ def clean_article(
     """
     settings = settings or Settings()
     raw = article.raw_text
-    odd = settings.normalise_unicode and ODD_CHARACTERS.search(raw) is not None
+    odd = (
+        settings.normalise_unicode and not raw.isascii() and ODD_CHARACTERS.search(raw) is not None
+    )
     if settings.keep_boilerplate:
-        if not odd:
-            return replace(article, text=raw, kept=((0, 0, len(raw)),), removed=(), normalised=())
-        text, kept_runs, normalised = _assemble(raw, [(0, len(raw))], odd=True, strip=False)
-        return replace(article, text=text, kept=kept_runs, removed=(), normalised=normalised)
+        return _keep_boilerplate(article, odd=odd)
     lines = list(_split_lines(raw))
     template = templates.lines_for(article) if templates else frozenset()
     contents = [line.content for line in lines]
+    if article.page_chrome:
+        chrome = _chrome_reasons(lines, article.page_chrome)
+        contents = [text if not page else "" for text, page in zip(contents, chrome, strict=True)]
     if odd:
         contents = [normalise(text)[0].strip() if text else text for text in contents]
     reasons = classify_lines(contents, template=template)
+    if article.page_chrome:
+        reasons = [page or reason for page, reason in zip(chrome, reasons, strict=True)]
     keep = _keep_mask(lines, reasons)
     cuts = [
         cut
@@ -358,6 +363,34 @@ def clean_article(
     )
 
 
+def _keep_boilerplate(article: Article, *, odd: bool) -> Article:
+    """The article with nothing cleaned: only HTML page chrome is left out."""
+    raw = article.raw_text
+    if not odd and not article.page_chrome:
+        return replace(article, text=raw, kept=((0, 0, len(raw)),), removed=(), normalised=())
+    lines = _split_lines(raw) if raw else []
+    reasons = _chrome_reasons(lines, article.page_chrome)
+    pieces = [(line.start, line.end) for line, page in zip(lines, reasons, strict=True) if not page]
+    text, kept_runs, normalised = _assemble(raw, pieces, odd=odd, strip=False)
+    removed = tuple(_removed_spans(raw, lines, reasons))
+    return replace(article, text=text, kept=kept_runs, removed=removed, normalised=normalised)
+
+
+def _chrome_reasons(lines: Sequence[_Line], chrome: Sequence[RemovedSpan]) -> list[str | None]:
+    """For each line, the page-chrome reason of the span holding it (``None``: none does)."""
+    if not chrome:
+        return [None] * len(lines)
+    spans = sorted(chrome, key=lambda span: span.start)
+    reasons: list[str | None] = []
+    index = 0
+    for line in lines:
+        while index < len(spans) and spans[index].end <= line.start:
+            index += 1
+        inside = index < len(spans) and spans[index].start <= line.start < spans[index].end
+        reasons.append(spans[index].reason if inside and line.content else None)
+    return reasons
+
+
 def classify_lines(
     lines: Sequence[str], *, template: frozenset[str] = frozenset()
 ) -> list[str | None]:
@@ -378,9 +411,10 @@ def classify_lines(
         for index in range(body_start, len(lines)):
             line = lines[index]
             if (
-                reasons[index] is None
+                line
+                and reasons[index] is None
                 and len(line) <= MAX_BOILERPLATE_CHARS
-                and (template_key(line) in template)
+                and template_key(line) in template
             ):
                 reasons[index] = TEMPLATE
     return reasons
@@ -444,16 +478,14 @@ def _metadata(
 
 
 def _split_lines(raw: str) -> list[_Line]:
-    lines = []
-    start = 0
-    for piece in raw.split("\n"):
-        end = start + len(piece) + 1
-        lines.append(_Line(start, end, piece.strip()))
-        start = end
-    if lines and start - 1 == len(raw):  # no newline after the last piece
-        last = lines.pop()
-        if last.start < len(raw):
-            lines.append(_Line(last.start, len(raw), last.content))
+    """Lines with their newline (the last one may have none); empty text, no lines."""
+    pieces = raw.split("\n")
+    ends = list(accumulate(len(piece) + 1 for piece in pieces))
+    ends[-1] -= 1  # no newline after the last piece
+    starts = [0, *ends[:-1]]
+    lines = list(map(_Line._make, zip(starts, ends, map(str.strip, pieces), strict=True)))
+    if lines[-1].start == len(raw):
+        lines.pop()
     return lines
 
 
@@ -491,22 +523,36 @@ def _tests(rules: Iterable[Rule]) -> tuple[Test, ...]:
 _ALL_TESTS = _tests(RULES)
 _LONG_TESTS = _tests(rule for rule in RULES if rule.any_length)
 _CALLABLE_TESTS = _tests(rule for rule in RULES if not isinstance(rule.matcher, re.Pattern))
-_ANY_PATTERN = re.compile(
-    _alternation(
-        alternative
-        for rule in RULES
-        if isinstance(rule.matcher, re.Pattern)
-        for alternative in _ALTERNATIVES[rule.matcher.pattern]
-    ),
-    re.IGNORECASE,
+_PATTERN_PARTS = [
+    alternative
+    for rule in RULES
+    if isinstance(rule.matcher, re.Pattern)
+    for alternative in _ALTERNATIVES[rule.matcher.pattern]
+]
+_ANY_ANCHORED = re.compile(
+    "|".join(f"(?:{a[1:]})" for a in _PATTERN_PARTS if a.startswith("^")), re.IGNORECASE
 )
+FLOATING_PARTS = tuple(a for a in _PATTERN_PARTS if not a.startswith("^"))
+_ANY_FLOATING = re.compile("|".join(f"(?:{a})" for a in FLOATING_PARTS), re.IGNORECASE)
+# Every unanchored alternative needs one of these words (a test checks): a substring
+# test on them is much cheaper than searching the alternatives at every position.
+FLOATING_HINTS = ("required", "photo", "image", "picture", "getty", "click", "cookies",
+                  "rights", "feed")  # fmt: skip
+
+
+def _any_pattern(line: str) -> bool:
+    """Whether some rule pattern matches ``line`` (one combined test for all of them)."""
+    if _ANY_ANCHORED.match(line):
+        return True
+    lower = line.lower()
+    return any(hint in lower for hint in FLOATING_HINTS) and bool(_ANY_FLOATING.search(line))
 
 
 def _candidate_tests(line: str) -> tuple[Test, ...]:
-    """The rules worth trying on a line: one combined search rules out every pattern."""
+    """The rules worth trying on a line: one combined test rules out every pattern."""
     if len(line) > MAX_BOILERPLATE_CHARS:
         return _LONG_TESTS
-    return _ALL_TESTS if _ANY_PATTERN.search(line) else _CALLABLE_TESTS
+    return _ALL_TESTS if _any_pattern(line) else _CALLABLE_TESTS
 
 
 def _mark(line: str) -> _Mark | None:

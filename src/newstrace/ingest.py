@@ -12,17 +12,24 @@ per object, fields chosen by ``Settings.text_field`` … or common names).
 Standard input, URLs and unknown suffixes are recognised by content type or
 first bytes.
 
-HTML: an article's ``raw_text`` is trafilatura's main text, not the page.
-Menus, related links and comments that trafilatura drops have no offsets in
-that text, so they are not ``RemovedSpan`` records; the page stays
-recoverable from ``source_path`` (or ``url``). Every later removal (the
-clean stage) is recorded with offsets and reason as for any other format.
+HTML: an article's ``raw_text`` is the page's visible text, one block a
+line, and its ``text`` trafilatura's main text; the blocks trafilatura left
+out (menus, related links, comments, footer …) are ``RemovedSpan`` records
+in ``removed`` and ``page_chrome``, with the furniture they sat in as reason
+("page menu", "page comments", else "page chrome"). When trafilatura's text
+cannot be found block by block in the page, ``raw_text`` is its text alone.
+Every later removal (the clean stage) is recorded as for any other format.
 
 Decoding: UTF-8 (with or without BOM), UTF-16 with BOM, the ``charset``
 an HTML page declares, else charset-normalizer's best guess, else
 Windows-1252. Metadata (``_meta``): language per article (lingua), the
 outlet canonicalised through an alias table or taken from the URL's domain,
-tracking parameters stripped from URLs, dates normalised to ISO 8601.
+tracking parameters stripped from URLs, dates normalised to ISO 8601. When
+the source gives no outlet or date, cues in the text fill them (a dateline
+"(Reuters) —", "By Jane Doe, Financial Times", "© 2024 The Harbour Gazette",
+"This article first appeared in X"; "LONDON, Monday —", "Posted yesterday"
+resolved against the feed, crawl or file date), each with its span in
+``Article.metadata_evidence``.
 
 An input that cannot be used (missing, empty, binary, too large, undecodable,
 unsupported, a feed with no entries, a malformed JSONL line, a URL that
@@ -39,16 +46,18 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from . import _formats
 from ._fetch import Fetched, fetch_all, is_url
 from ._formats import Record
-from ._meta import Enricher
+from ._meta import Enricher, outlet_from_text, published_from_text
+from ._text import parse_time
 from .config import Settings
 from .errors import IngestError
-from .model import Article, Skipped
+from .model import Article, MetadataEvidence, RemovedSpan, Skipped
 
 SUPPORTED_SUFFIXES = frozenset(_formats.SUFFIX_FORMATS)
 METADATA_KEYS = ("title", "outlet", "url", "published", "author")
@@ -140,7 +149,7 @@ class _Reader:
         if not data.strip():
             raise IngestError("empty file", source=item.source)
         records, skipped = self._records(fmt, data, item.source, url)
-        return [self.article(r) for r in records], skipped
+        return [self.article(r, path=item.path) for r in records], skipped
 
     def _load(self, item: _Input) -> tuple[bytes, str, str, str | None]:
         if item.fetched is not None:
@@ -171,26 +180,78 @@ class _Reader:
             record.meta["url"] = url
         return [record], []
 
-    def article(self, record: Record) -> Article:
-        """Build the ``Article`` of a record, with inferred metadata."""
+    def article(self, record: Record, *, path: Path | None = None) -> Article:
+        """Build the ``Article`` of a record, with inferred metadata.
+
+        Outlet and publication date come from the source's metadata (or the
+        URL) when it has them, else from cues in the text, each recorded in
+        ``metadata_evidence``; relative dates in the text are resolved against
+        the record's reference date (feed or crawl date) or the file's date.
+        """
         text = record.text[: self.settings.max_article_chars]
+        chrome = tuple(
+            RemovedSpan(start=start, end=end, text=text[start:end], reason=reason)
+            for start, end, reason in record.removed
+            if end <= len(text)
+        )
+        main, kept = _without(text, chrome)
         meta, enrich = record.meta, self.enricher
-        title, section = _split_section(meta.get("title") or _first_line(text))
+        title, section = _split_section(meta.get("title") or _first_line(main))
         url = enrich.url(meta.get("url"))
+        outlet = enrich.outlet(meta.get("outlet"), url)
+        published = enrich.published(meta.get("published"))
+        evidence: list[MetadataEvidence] = []
+        body = len(text) - len(split_front_matter(text)[1]) if not (outlet and published) else 0
+        if not published:
+            reference = parse_time(meta.get("reference_date")) or _file_time(path)
+            if found := published_from_text(text, reference=reference, start=body):
+                published = found.value
+                evidence.append(found.evidence("published", text))
+        if not outlet and (found := outlet_from_text(text, enrich.outlets, start=body)):
+            outlet = found.value
+            evidence.append(found.evidence("outlet", text))
         return Article(
-            id=content_id(text),
+            id=content_id(main),
             source_path=record.source,
             raw_text=text,
-            text=text,
+            text=main,
             title=title,
-            outlet=enrich.outlet(meta.get("outlet"), url),
+            outlet=outlet,
             url=url,
-            published=enrich.published(meta.get("published")),
+            published=published,
             author=meta.get("author"),
-            kept=((0, 0, len(text)),),
-            language=enrich.language(text),
+            kept=kept,
+            removed=chrome,
+            page_chrome=chrome,
+            language=enrich.language(main),
             section=meta.get("section") or section,
+            metadata_evidence=tuple(evidence),
         )
+
+
+def _without(
+    text: str, spans: tuple[RemovedSpan, ...]
+) -> tuple[str, tuple[tuple[int, int, int], ...]]:
+    """``text`` without the (sorted, disjoint) ``spans``, and its ``kept`` runs."""
+    if not spans:
+        return text, ((0, 0, len(text)),)
+    runs, position, length = [], 0, 0
+    for span in (*spans, RemovedSpan(start=len(text), end=len(text), text="", reason="")):
+        if span.start > position:
+            runs.append((length, position, span.start - position))
+            length += span.start - position
+        position = span.end
+    return "".join(text[r : r + n] for _, r, n in runs), tuple(runs) or ((0, 0, 0),)
+
+
+def _file_time(path: Path | None) -> datetime | None:
+    """The modification time of a file (UTC), the reference for relative dates."""
+    if path is None:
+        return None
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    except (OSError, ValueError, OverflowError):
+        return None
 
 
 def parse_text(text: str, *, source_path: str, settings: Settings | None = None) -> Article:

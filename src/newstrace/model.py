@@ -86,6 +86,9 @@ class Article:
     soft hyphen dropped …); ``kept`` runs and ``normalised`` changes together
     cover the cleaned text. ``metadata_evidence`` gives the text spans that
     metadata inferred from the text (not from the source's metadata) came from.
+    ``page_chrome`` (HTML only): the page's menus, related links, comments …
+    that main-text extraction left out, as spans of ``raw_text`` (which is then
+    the page's visible text, one block a line); cleaning always removes them.
     """
 
     id: str
@@ -105,6 +108,7 @@ class Article:
     updates: tuple[str, ...] = ()
     normalised: tuple[tuple[int, int, int, int], ...] = ()
     metadata_evidence: tuple[MetadataEvidence, ...] = ()
+    page_chrome: tuple[RemovedSpan, ...] = ()
 
     def raw_offset(self, clean_offset: int) -> int:
         """Map an offset in the cleaned text to the same character in the raw text.
