@@ -48,7 +48,7 @@ from ._signatures import candidate_pairs as signature_pairs
 from ._text import content_words, parse_time, shingles, words
 from .config import Settings
 from .embed import Embedder, MiniLMEmbedder
-from .model import AlignedPair, Article, Reuse, Sentence
+from .model import AlignedPair, Article, Reuse, Sentence, Upstream
 
 __all__ = [
     "align",
@@ -59,6 +59,7 @@ __all__ = [
     "compare_rewrite",
     "add_rewrites",
     "find_reuse",
+    "infer_upstreams",
     "prune_redundant",
 ]
 
@@ -152,6 +153,40 @@ def add_rewrites(
             rewrites[frozenset((first, second))] = link
     kept = [r for r in links if frozenset((r.source_id, r.target_id)) not in rewrites]
     return kept + list(rewrites.values())
+
+
+def infer_upstreams(links: Sequence[Reuse]) -> tuple[Upstream, ...]:
+    """One inferred upstream article per group of articles joined by ``shared_upstream`` links.
+
+    Members are the articles the links join (connected components, members
+    in first-seen order); ``shared`` is the aligned material of those links.
+    """
+    upstream_links = [link for link in links if link.kind == "shared_upstream"]
+    group: dict[str, list[str]] = {}
+    for link in upstream_links:
+        left = group.setdefault(link.source_id, [link.source_id])
+        right = group.setdefault(link.target_id, [link.target_id])
+        if left is not right:
+            left.extend(right)
+            for member in right:
+                group[member] = left
+    upstreams, seen = [], set()
+    for members in group.values():
+        if id(members) in seen:
+            continue
+        seen.add(id(members))
+        ids = set(members)
+        shared = tuple(
+            pair
+            for link in upstream_links
+            if link.source_id in ids
+            for pair in (*link.aligned, *link.paraphrases)
+        )
+        ordered = tuple(sorted(members))
+        upstreams.append(
+            Upstream(id="upstream:" + "+".join(ordered), members=ordered, shared=shared)
+        )
+    return tuple(upstreams)
 
 
 def prune_redundant(links: Sequence[Reuse]) -> list[Reuse]:
