@@ -65,6 +65,7 @@ def ours_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tupl
         min_shared=5,
         min_containment=settings.paraphrase_candidate_containment,
         max_posting=settings.max_posting,
+        rare_only=True,
     )
     return {(int(i), int(j)) for i, j, _ in rows.tolist()}
 

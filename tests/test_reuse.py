@@ -350,3 +350,26 @@ def test_synthetic_corpus_smoke_candidates_find_the_planted_copies():
     found_sets = {frozenset(pair) for pair in found}
     assert sum(pair in found_sets for pair in surface) / len(surface) >= 0.98
     assert time.perf_counter() - started < 5
+
+
+def test_an_outlet_named_before_it_published_is_an_actor_not_a_cited_source():
+    from newstrace.reuse import story_actors
+
+    earlier = make_article(
+        "The Harbour Board runs the dock where the crane fell on Monday morning.",
+        article_id="earlier",
+        published="2026-03-13T09:00:00Z",
+    )
+    statement = make_article(
+        "The board denies that inspections were skipped at the dock this year.",
+        article_id="statement",
+        outlet="Harbour Board",
+        published="2026-03-13T15:00:00Z",
+    )
+    wire = make_article(
+        "A crane fell at the dock, and the Harbour Board later denied skipping checks.",
+        article_id="wire",
+        outlet="Northsea Press Agency",
+        published="2026-03-13T08:00:00Z",
+    )
+    assert story_actors([earlier, statement, wire]) == {"statement"}

@@ -138,6 +138,7 @@ def add_rewrites(
         return list(links)
     embedder = embedder or MiniLMEmbedder()
     by_id = {a.id: a for a in articles}
+    actors = story_actors(articles, {article_id for pair in todo for article_id in pair})
     rewrites = {}
     for first, second in todo:
         link = compare_rewrite(
@@ -148,6 +149,7 @@ def add_rewrites(
             settings=settings,
             embedder=embedder,
             named_only=frozenset((first, second)) in verbatim_passages,
+            actors=actors,
         )
         if link is not None:
             rewrites[frozenset((first, second))] = link
@@ -187,6 +189,28 @@ def infer_upstreams(links: Sequence[Reuse]) -> tuple[Upstream, ...]:
             Upstream(id="upstream:" + "+".join(ordered), members=ordered, shared=shared)
         )
     return tuple(upstreams)
+
+
+def story_actors(articles: Sequence[Article], ids: set[str] | None = None) -> frozenset[str]:
+    """Articles whose outlet is named by an article published before them.
+
+    A port authority's press statement names its author, and so do reports
+    written before the statement existed: there the name is an actor in the
+    story, not a citation, so naming it is no evidence of rewriting it.
+    """
+    actors = set()
+    for article in articles:
+        if ids is not None and article.id not in ids:
+            continue
+        published = parse_time(article.published)
+        if not article.outlet or published is None:
+            continue
+        for other in articles:
+            earlier = parse_time(other.published)
+            if earlier is not None and earlier < published and para.cites(other, article):
+                actors.add(article.id)
+                break
+    return frozenset(actors)
 
 
 def prune_redundant(links: Sequence[Reuse]) -> list[Reuse]:
@@ -283,7 +307,8 @@ def candidate_pairs(
 
 
 def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> list[tuple[str, str]]:
-    """Pairs that share enough content words to be worth a paraphrase alignment."""
+    """Pairs that share enough rare content words (names, places) to be worth a paraphrase
+    alignment: blocking on terms in at most ``max_posting`` articles, so never all pairs."""
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
     signatures = [hasher.shingles(content_words(a.text)) for a in articles]
     rows = signature_pairs(
@@ -291,6 +316,7 @@ def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> li
         min_shared=5,
         min_containment=settings.paraphrase_candidate_containment,
         max_posting=settings.max_posting,
+        rare_only=True,
     )
     return sorted((articles[i].id, articles[j].id) for i, j, _ in rows.tolist())
 
@@ -364,6 +390,7 @@ def compare_rewrite(
     settings: Settings,
     embedder: Embedder,
     named_only: bool = False,
+    actors: frozenset[str] = frozenset(),
 ) -> Reuse | None:
     """A ``rewritten`` link when one article paraphrases much of the other, else ``None``.
 
@@ -372,9 +399,10 @@ def compare_rewrite(
     ``rewrite_coverage`` of its own sentences (and ``rewrite_min_pairs``) from
     the source without naming it. Shared quotes do not count. With
     ``named_only`` (the two already share some verbatim passages) only the
-    first way counts.
+    first way counts. Naming an outlet in ``actors`` (see ``story_actors``)
+    is not naming a source.
     """
-    direction = _rewrite_direction(first, second)
+    direction = _rewrite_direction(first, second, actors)
     named = _named(direction.evidence)
     if named_only and not named:
         return None
@@ -535,7 +563,13 @@ def _direction(
     return Direction(True, 0.5, "undecided: no evidence orders them")
 
 
-def _rewrite_direction(first: Article, second: Article) -> Direction:
+def _rewrite_direction(
+    first: Article, second: Article, actors: frozenset[str] = frozenset()
+) -> Direction:
+    if first.id in actors or second.id in actors:
+        credited = para.credit_line(first, second) != para.credit_line(second, first)
+        stated = _cue_direction(first, second) if credited else _dated_direction(first, second)
+        return stated or Direction(True, 0.5, "undecided: no evidence orders them")
     stated = _stated_direction(first, second)
     return stated or Direction(True, 0.5, "undecided: no evidence orders them")
 
