@@ -24,13 +24,15 @@ Four steps, none of which compares all pairs of articles:
    one lacks makes a ``shared_upstream`` link (confidence 0): neither copied
    the other.
 4. **Rewrites** (``add_rewrites``, ``_paraphrase``). Pairs sharing enough
-   content words, and not already copies, are aligned by sentence
+   rare content words (those in at most ``max_posting`` articles: names,
+   places), and not already copies, are aligned by sentence
    embeddings (``embed.MiniLMEmbedder`` by default, loaded only when needed):
    ``rewritten`` when the derived side names its source and paraphrases at
    least one of its sentences, or paraphrases ``rewrite_coverage`` of itself.
 
 Links that a common source explains (two copies or rewrites of one wire
-story) are dropped: see ``prune_redundant``.
+story) are dropped: see ``prune_redundant``. ``infer_upstreams`` turns each
+group of ``shared_upstream`` links into one ``Upstream`` record.
 """
 
 from __future__ import annotations
@@ -333,8 +335,8 @@ def compare(
     settings = settings or Settings()
     pairs = align(first_sentences, second_sentences, settings=settings)
     reported = [p for p in pairs if p.kind != "verbatim" or not para.mostly_quote(p.target.text)]
-    if len(reported) < settings.min_shared_sentences:
-        return None  # quotes shared word for word are not article reuse
+    if len({" ".join(words(p.target.text)) for p in reported}) < settings.min_shared_sentences:
+        return None  # shared quotes, or one stock sentence repeated, are not article reuse
     first_coverage = coverage(first_sentences, [p.source for p in pairs])
     second_coverage = coverage(second_sentences, [p.target for p in pairs])
     direction = _direction(first, second, pairs, first_coverage, second_coverage)
