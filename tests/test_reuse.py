@@ -227,6 +227,61 @@ def test_damaged_copy_with_material_the_clean_one_lacks_is_a_shared_upstream():
     assert link.direction_evidence.startswith("shared upstream")
 
 
+def test_a_shared_upstream_is_one_record_in_the_brief_and_one_graph_node():
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from newstrace.corroborate import provenance_graph
+    from newstrace.model import Brief
+    from newstrace.reuse import infer_upstreams
+
+    extra = "\n".join(
+        f"Paragraph {i} adds what the union said about ladders number {i} at the dock."
+        for i in range(6)
+    )
+    clean = WIRE + "The officials said the review would take a month, two officials said.\n"
+    damaged = clean.replace("two officials said on Monday", "two managers said on Monday")
+    damaged = damaged.replace("The dock will stay closed", "Dock stays shut") + extra
+    abridged = "\n".join(clean.splitlines()[:4] + clean.splitlines()[-1:]) + "\n"
+    items = articles(damaged=damaged, abridged=abridged, other=OTHER)
+    links = run(items)
+    (upstream,) = infer_upstreams(links)
+    assert upstream.members == ("abridged", "damaged")
+    assert upstream.shared
+    assert {p.source.article_id for p in upstream.shared} <= set(upstream.members)
+    nodes, edges = provenance_graph(items, links, upstreams=(upstream,))
+    assert [n.id for n in nodes if n.kind == "upstream"] == [upstream.id]
+    assert {e.target for e in edges if e.source == upstream.id} == {
+        "article:abridged",
+        "article:damaged",
+    }
+    brief = Brief(articles=tuple(items), reuse=links, upstreams=(upstream,))
+    data = brief.to_dict()
+    schema = json.loads(
+        (Path(__file__).resolve().parents[1] / "src/newstrace/brief.schema.json").read_text()
+    )
+    jsonschema.validate(data, schema)
+    (record,) = data["upstreams"]
+    assert record["members"] == ["abridged", "damaged"]
+    assert record["shared"][0]["source"]["text"] in (damaged + abridged)
+
+
+def test_sentences_from_one_template_with_other_names_or_numbers_are_not_aligned():
+    def sentence(text):
+        return segment(make_article(text))[0]
+
+    settings = Settings()
+    one = sentence("At least 12 were hurt at the Vessmark dock, inspector Ana Kalo said.")
+    numbers = sentence("At least 47 were hurt at the Vessmark dock, inspector Ana Kalo said.")
+    names = sentence("At least 12 were hurt at the Vessmark dock, inspector Boris Dun said.")
+    mangled = sentence("At least 12 were hurt at the Vesmark dock, inspector Ana Kalo said.")
+    assert align_sentences(one, numbers, settings=settings) is None
+    assert align_sentences(one, names, settings=settings) is None
+    assert align_sentences(one, mangled, settings=settings) is not None
+
+
 def test_rome_republications_share_an_upstream_and_nothing_else_links(rome_brief):
     from pathlib import Path
 
@@ -237,6 +292,10 @@ def test_rome_republications_share_an_upstream_and_nothing_else_links(rome_brief
     assert link.kind == "shared_upstream"
     assert link.direction_confidence == 0.0
     assert "manager" in link.direction_evidence
+    (upstream,) = rome_brief.upstreams
+    assert set(upstream.members) == {link.source_id, link.target_id}
+    assert len(upstream.shared) == len(link.aligned) + len(link.paraphrases)
+    assert upstream.id in {n.id for n in rome_brief.graph_nodes}
 
 
 # --- candidates at scale ---------------------------------------------------------------
@@ -291,3 +350,26 @@ def test_synthetic_corpus_smoke_candidates_find_the_planted_copies():
     found_sets = {frozenset(pair) for pair in found}
     assert sum(pair in found_sets for pair in surface) / len(surface) >= 0.98
     assert time.perf_counter() - started < 5
+
+
+def test_an_outlet_named_before_it_published_is_an_actor_not_a_cited_source():
+    from newstrace.reuse import story_actors
+
+    earlier = make_article(
+        "The Harbour Board runs the dock where the crane fell on Monday morning.",
+        article_id="earlier",
+        published="2026-03-13T09:00:00Z",
+    )
+    statement = make_article(
+        "The board denies that inspections were skipped at the dock this year.",
+        article_id="statement",
+        outlet="Harbour Board",
+        published="2026-03-13T15:00:00Z",
+    )
+    wire = make_article(
+        "A crane fell at the dock, and the Harbour Board later denied skipping checks.",
+        article_id="wire",
+        outlet="Northsea Press Agency",
+        published="2026-03-13T08:00:00Z",
+    )
+    assert story_actors([earlier, statement, wire]) == {"statement"}

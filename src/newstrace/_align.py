@@ -19,6 +19,7 @@ from .config import Settings
 from .model import AlignedPair, Sentence, Span
 
 MIN_SENTENCE_WORDS = 5
+MANGLED = 50
 
 
 def align(
@@ -53,6 +54,8 @@ def align_sentences(
     word_ratio = matcher.ratio()
     char_ratio = fuzz.ratio(" ".join(source_words), " ".join(target_words)) / 100
     substitutions, inserted = _substitutions(matcher, source.text, target.text)
+    if states_other_facts(matcher, source.text, target.text):
+        return None
     swap_ratio = _swap_tolerant_ratio(matcher, len(source_words), len(target_words))
     similarity = max(word_ratio, char_ratio)
     if max(similarity, swap_ratio if substitutions else 0.0) < settings.sentence_match_threshold:
@@ -87,6 +90,44 @@ def _substitutions(
         elif op != "equal":
             other += max(i2 - i1, j2 - j1)
     return swaps, other
+
+
+def states_other_facts(matcher: SequenceMatcher[str], source_text: str, target_text: str) -> bool:
+    """Whether an edit swaps a number or a name for a different one.
+
+    Two sentences cut from one template ("{n} people were hurt, {who} said")
+    with other numbers or other people state other facts: the same wording,
+    not the same sentence. A name counts when it is capitalised past the
+    first word; a mangled spelling (similar letters) is damage, not another
+    name, and a number spelled out is the same number.
+    """
+    source_tokens = _surface_words(source_text)
+    target_tokens = _surface_words(target_text)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace":
+            continue
+        old = _facts(source_tokens, i1, i2)
+        new = _facts(target_tokens, j1, j2)
+        if old[0] and new[0] and not old[0] & new[0]:
+            return True
+        if (
+            old[1]
+            and new[1]
+            and not any(fuzz.ratio(a, b) >= MANGLED for a in old[1] for b in new[1])
+        ):
+            return True
+    return False
+
+
+def _facts(tokens: Sequence[str], start: int, end: int) -> tuple[set[str], set[str]]:
+    """Numbers and names among ``tokens[start:end]``."""
+    numbers = {t for t in tokens[start:end] if any(c.isdigit() for c in t)}
+    names = {
+        t.lower()
+        for index, t in enumerate(tokens[start:end], start)
+        if index > 0 and t[:1].isupper() and not any(c.isdigit() for c in t)
+    }
+    return numbers, names
 
 
 def _swap_tolerant_ratio(matcher: SequenceMatcher[str], source_len: int, target_len: int) -> float:

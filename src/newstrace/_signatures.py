@@ -88,10 +88,15 @@ def candidate_pairs(
     min_shared: int = 2,
     min_containment: float = 0.1,
     max_posting: int = 50,
+    rare_only: bool = False,
 ) -> np.ndarray:
     """``(k, 3)`` int64 rows ``(i, j, shared)``, ``i < j``, of articles that may share text.
 
     ``signatures[i]`` is the array of distinct sampled shingle hashes of article ``i``.
+    With ``rare_only`` containment is the share of the smaller article's
+    *rare* hashes (those in at most ``max_posting`` articles): blocking on
+    rare terms (names, places) whose test does not weaken as the corpus
+    grows and common words drop out.
     """
     sizes = np.array([len(s) for s in signatures], dtype=np.int64)
     if len(signatures) < 2 or sizes.sum() == 0:
@@ -102,6 +107,9 @@ def candidate_pairs(
     hashes, owners = hashes[order], owners[order]
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     lengths = np.diff(np.r_[starts, len(hashes)])
+    if rare_only:
+        rare = np.repeat(lengths <= max_posting, lengths)
+        sizes = np.bincount(owners[rare], minlength=len(signatures)).astype(np.int64)
     keys = _pair_keys(owners, starts, lengths, max_posting, len(signatures))
     if len(keys) == 0:
         return np.zeros((0, 3), dtype=np.int64)

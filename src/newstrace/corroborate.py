@@ -66,6 +66,7 @@ from .model import (
     Quote,
     Reuse,
     Span,
+    Upstream,
 )
 
 DIRECTED = frozenset({"verbatim", "abridged", "extended", "spun", "rewritten", "partial"})
@@ -623,8 +624,13 @@ def provenance_graph(
     reuse: Sequence[Reuse] = (),
     citations: Sequence[Citation] = (),
     claims: Sequence[Claim] = (),
+    upstreams: Sequence[Upstream] = (),
 ) -> tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]]:
-    """The provenance graph: copies, inferred upstreams, citations and attributions."""
+    """The provenance graph: copies, inferred upstreams, citations and attributions.
+
+    A ``shared_upstream`` link hangs off the node of the ``upstreams`` record
+    that holds both its articles (one node per family), else off its own.
+    """
     nodes: dict[str, GraphNode] = {}
     edges: dict[tuple[str, str, str], GraphEdge] = {}
 
@@ -647,7 +653,9 @@ def provenance_graph(
         source, target = f"article:{link.source_id}", f"article:{link.target_id}"
         if link.kind == "shared_upstream":
             members = sorted((link.source_id, link.target_id))
-            upstream = node(f"upstream:{'+'.join(members)}", "upstream", "inferred upstream")
+            family = [u for u in upstreams if set(members) <= set(u.members)]
+            upstream_id = family[0].id if family else f"upstream:{'+'.join(members)}"
+            upstream = node(upstream_id, "upstream", "inferred upstream")
             edge(upstream, source, "shared_upstream")
             edge(upstream, target, "shared_upstream", evidence)
         else:

@@ -207,6 +207,22 @@ class Reuse:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Upstream:
+    """An article not in the corpus that two or more articles of it derive from.
+
+    Inferred from ``shared_upstream`` links: each member has aligned material
+    the other lacks, so neither copied the other. ``id`` is ``upstream:`` and
+    the member ids joined by ``+`` (the provenance graph node of the same
+    id); ``shared`` holds the aligned sentence pairs between members, the
+    upstream's text as far as the corpus shows it.
+    """
+
+    id: str
+    members: tuple[str, ...]
+    shared: tuple[AlignedPair, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Story:
     """A group of articles about one event.
 
@@ -394,6 +410,7 @@ class Brief:
     skipped: tuple[Skipped, ...] = ()
     graph_nodes: tuple[GraphNode, ...] = ()
     graph_edges: tuple[GraphEdge, ...] = ()
+    upstreams: tuple[Upstream, ...] = ()
 
     def article(self, article_id: str) -> Article:
         """Return the article with this id (``KeyError`` if there is none)."""
@@ -477,6 +494,22 @@ class Brief:
                     for e in self.graph_edges
                 ],
             },
+            "upstreams": [
+                {
+                    "id": u.id,
+                    "members": list(u.members),
+                    "shared": [
+                        {
+                            "source": _span_dict(p.source),
+                            "target": _span_dict(p.target),
+                            "similarity": round(p.similarity, 4),
+                            "kind": p.kind,
+                        }
+                        for p in u.shared
+                    ],
+                }
+                for u in self.upstreams
+            ],
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -33,7 +33,14 @@ from .embed import Embedder, MiniLMEmbedder
 from .ingest import ingest
 from .model import Article, Brief, Citation, Claim, Quote, Reuse, Sentence, Skipped, Story
 from .quality import find_flags
-from .reuse import add_rewrites, candidate_pairs, compare, find_reuse, prune_redundant
+from .reuse import (
+    add_rewrites,
+    candidate_pairs,
+    compare,
+    find_reuse,
+    infer_upstreams,
+    prune_redundant,
+)
 from .segment import segment
 from .stories import group_stories
 
@@ -125,7 +132,8 @@ def _finish(
 ) -> Brief:
     """Corroborate, flag, and collect everything into the ``Brief``."""
     claims = corroborate(claims, cleaned, reuse, quotes, citations, settings=settings)
-    graph_nodes, graph_edges = provenance_graph(cleaned, reuse, citations, claims)
+    upstreams = infer_upstreams(reuse)
+    graph_nodes, graph_edges = provenance_graph(cleaned, reuse, citations, claims, upstreams)
     _tell(progress, "corroborate", 1, 1)
     flags = find_flags(cleaned, reuse, quotes)
     _tell(progress, "quality", 1, 1)
@@ -141,6 +149,7 @@ def _finish(
         skipped=tuple(skips),
         graph_nodes=graph_nodes,
         graph_edges=graph_edges,
+        upstreams=upstreams,
     )
 
 

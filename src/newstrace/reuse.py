@@ -24,13 +24,15 @@ Four steps, none of which compares all pairs of articles:
    one lacks makes a ``shared_upstream`` link (confidence 0): neither copied
    the other.
 4. **Rewrites** (``add_rewrites``, ``_paraphrase``). Pairs sharing enough
-   content words, and not already copies, are aligned by sentence
+   rare content words (those in at most ``max_posting`` articles: names,
+   places), and not already copies, are aligned by sentence
    embeddings (``embed.MiniLMEmbedder`` by default, loaded only when needed):
    ``rewritten`` when the derived side names its source and paraphrases at
    least one of its sentences, or paraphrases ``rewrite_coverage`` of itself.
 
 Links that a common source explains (two copies or rewrites of one wire
-story) are dropped: see ``prune_redundant``.
+story) are dropped: see ``prune_redundant``. ``infer_upstreams`` turns each
+group of ``shared_upstream`` links into one ``Upstream`` record.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from ._signatures import candidate_pairs as signature_pairs
 from ._text import content_words, parse_time, shingles, words
 from .config import Settings
 from .embed import Embedder, MiniLMEmbedder
-from .model import AlignedPair, Article, Reuse, Sentence
+from .model import AlignedPair, Article, Reuse, Sentence, Upstream
 
 __all__ = [
     "align",
@@ -59,6 +61,7 @@ __all__ = [
     "compare_rewrite",
     "add_rewrites",
     "find_reuse",
+    "infer_upstreams",
     "prune_redundant",
 ]
 
@@ -137,6 +140,7 @@ def add_rewrites(
         return list(links)
     embedder = embedder or MiniLMEmbedder()
     by_id = {a.id: a for a in articles}
+    actors = story_actors(articles, {article_id for pair in todo for article_id in pair})
     rewrites = {}
     for first, second in todo:
         link = compare_rewrite(
@@ -147,11 +151,68 @@ def add_rewrites(
             settings=settings,
             embedder=embedder,
             named_only=frozenset((first, second)) in verbatim_passages,
+            actors=actors,
         )
         if link is not None:
             rewrites[frozenset((first, second))] = link
     kept = [r for r in links if frozenset((r.source_id, r.target_id)) not in rewrites]
     return kept + list(rewrites.values())
+
+
+def infer_upstreams(links: Sequence[Reuse]) -> tuple[Upstream, ...]:
+    """One inferred upstream article per group of articles joined by ``shared_upstream`` links.
+
+    Members are the articles the links join (connected components, members
+    in first-seen order); ``shared`` is the aligned material of those links.
+    """
+    upstream_links = [link for link in links if link.kind == "shared_upstream"]
+    group: dict[str, list[str]] = {}
+    for link in upstream_links:
+        left = group.setdefault(link.source_id, [link.source_id])
+        right = group.setdefault(link.target_id, [link.target_id])
+        if left is not right:
+            left.extend(right)
+            for member in right:
+                group[member] = left
+    upstreams, seen = [], set()
+    for members in group.values():
+        if id(members) in seen:
+            continue
+        seen.add(id(members))
+        ids = set(members)
+        shared = tuple(
+            pair
+            for link in upstream_links
+            if link.source_id in ids
+            for pair in (*link.aligned, *link.paraphrases)
+        )
+        ordered = tuple(sorted(members))
+        upstreams.append(
+            Upstream(id="upstream:" + "+".join(ordered), members=ordered, shared=shared)
+        )
+    return tuple(upstreams)
+
+
+def story_actors(articles: Sequence[Article], ids: set[str] | None = None) -> frozenset[str]:
+    """Articles whose outlet is named by an article published before them.
+
+    A port authority's press statement names its author, and so do reports
+    written before the statement existed: there the name is an actor in the
+    story, not a citation, so naming it is no evidence of rewriting it.
+    """
+    actors = set()
+    for article in articles:
+        if ids is not None and article.id not in ids:
+            continue
+        published = parse_time(article.published)
+        if not article.outlet or published is None:
+            continue
+        for other in articles:
+            earlier = parse_time(other.published)
+            if earlier is not None and earlier < published and para.cites(other, article):
+                actors.add(article.id)
+                break
+    return frozenset(actors)
 
 
 def prune_redundant(links: Sequence[Reuse]) -> list[Reuse]:
@@ -248,7 +309,8 @@ def candidate_pairs(
 
 
 def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> list[tuple[str, str]]:
-    """Pairs that share enough content words to be worth a paraphrase alignment."""
+    """Pairs that share enough rare content words (names, places) to be worth a paraphrase
+    alignment: blocking on terms in at most ``max_posting`` articles, so never all pairs."""
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
     signatures = [hasher.shingles(content_words(a.text)) for a in articles]
     rows = signature_pairs(
@@ -256,6 +318,7 @@ def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> li
         min_shared=5,
         min_containment=settings.paraphrase_candidate_containment,
         max_posting=settings.max_posting,
+        rare_only=True,
     )
     return sorted((articles[i].id, articles[j].id) for i, j, _ in rows.tolist())
 
@@ -272,8 +335,8 @@ def compare(
     settings = settings or Settings()
     pairs = align(first_sentences, second_sentences, settings=settings)
     reported = [p for p in pairs if p.kind != "verbatim" or not para.mostly_quote(p.target.text)]
-    if len(reported) < settings.min_shared_sentences:
-        return None  # quotes shared word for word are not article reuse
+    if len({" ".join(words(p.target.text)) for p in reported}) < settings.min_shared_sentences:
+        return None  # shared quotes, or one stock sentence repeated, are not article reuse
     first_coverage = coverage(first_sentences, [p.source for p in pairs])
     second_coverage = coverage(second_sentences, [p.target for p in pairs])
     direction = _direction(first, second, pairs, first_coverage, second_coverage)
@@ -329,6 +392,7 @@ def compare_rewrite(
     settings: Settings,
     embedder: Embedder,
     named_only: bool = False,
+    actors: frozenset[str] = frozenset(),
 ) -> Reuse | None:
     """A ``rewritten`` link when one article paraphrases much of the other, else ``None``.
 
@@ -337,9 +401,10 @@ def compare_rewrite(
     ``rewrite_coverage`` of its own sentences (and ``rewrite_min_pairs``) from
     the source without naming it. Shared quotes do not count. With
     ``named_only`` (the two already share some verbatim passages) only the
-    first way counts.
+    first way counts. Naming an outlet in ``actors`` (see ``story_actors``)
+    is not naming a source.
     """
-    direction = _rewrite_direction(first, second)
+    direction = _rewrite_direction(first, second, actors)
     named = _named(direction.evidence)
     if named_only and not named:
         return None
@@ -500,7 +565,13 @@ def _direction(
     return Direction(True, 0.5, "undecided: no evidence orders them")
 
 
-def _rewrite_direction(first: Article, second: Article) -> Direction:
+def _rewrite_direction(
+    first: Article, second: Article, actors: frozenset[str] = frozenset()
+) -> Direction:
+    if first.id in actors or second.id in actors:
+        credited = para.credit_line(first, second) != para.credit_line(second, first)
+        stated = _cue_direction(first, second) if credited else _dated_direction(first, second)
+        return stated or Direction(True, 0.5, "undecided: no evidence orders them")
     stated = _stated_direction(first, second)
     return stated or Direction(True, 0.5, "undecided: no evidence orders them")
 
