@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import sys
 import time
@@ -37,19 +38,59 @@ from pathlib import Path
 
 import numpy as np
 
+from newstrace._meta import Enricher
+from newstrace._multilingual import E5Embedder
 from newstrace.config import Settings
-from newstrace.embed import MiniLMEmbedder
+from newstrace.embed import Embedder, MiniLMEmbedder
 from newstrace.model import Article
 from newstrace.stories import EntityExtractor, SpacyEntities, StoryIndex
 
+# variant: the models it uses. "embedder" is MiniLM (every article), "e5"
+# multilingual-e5-small as the only embedder, "multilingual" adds e5 for
+# non-English articles and pairs across languages (MiniLM stays for English).
 VARIANTS = {
-    "tfidf": (False, False),
-    "tfidf+entities": (False, True),
-    "tfidf+embeddings": (True, False),
-    "all": (True, True),
+    "tfidf": (),
+    "tfidf+entities": ("entities",),
+    "tfidf+embeddings": ("embedder",),
+    "all": ("embedder", "entities"),
+    "e5": ("e5",),
+    "multilingual": ("embedder", "multilingual"),
+    "multilingual+entities": ("embedder", "multilingual", "entities"),
 }
+DEFAULT_VARIANTS = "tfidf,tfidf+entities,tfidf+embeddings,all,multilingual"
+# Languages ingest may detect here (as a user would configure for this feed).
+DETECTED_LANGUAGES = "en,de,es,tr,pl,ar,fr,it,pt,nl,ru,zh"
 GRID = {"tfidf": (0.08, 0.12, 0.16, 0.2), "embeddings": (0.25, 0.3, 0.35, 0.4, 0.45)}
 MARGINS = (0.0, 0.1)
+
+
+class DiskCachedEmbedder(Embedder):
+    """An embedder whose vectors persist in an ``.npz`` file, so reruns skip the model."""
+
+    def __init__(self, inner: Embedder, path: Path | str) -> None:
+        self.inner, self.path = inner, Path(path)
+        self.dimension = inner.dimension
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.path.exists():
+            with np.load(self.path) as saved:
+                self.vectors = {k: saved[k] for k in saved.files}
+        self.saved = len(self.vectors)
+
+    def embed(self, texts):
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=12).hexdigest() for t in texts]
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.vectors}
+        if todo:
+            rows = self.inner.embed(list(todo.values()))
+            self.vectors.update(zip(todo, rows, strict=True))
+        if not keys:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self.vectors[k] for k in keys])
+
+    def save(self) -> None:
+        if len(self.vectors) > self.saved:
+            np.savez(self.path.with_suffix(".tmp.npz"), **self.vectors)
+            self.path.with_suffix(".tmp.npz").replace(self.path)
+            self.saved = len(self.vectors)
 
 
 class CachedEntities(EntityExtractor):
@@ -69,10 +110,14 @@ class CachedEntities(EntityExtractor):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dataset", type=Path)
-    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--variants", default=DEFAULT_VARIANTS)
     parser.add_argument("--limit", type=int, default=0, help="use only the first N rows")
     parser.add_argument("--grid", help="comma-separated join thresholds to try (stream)")
     parser.add_argument("--margins", help="comma-separated merge margins to try (stream)")
+    parser.add_argument("--cache", type=Path, help="folder for .npz caches of embeddings")
+    parser.add_argument(
+        "--calibrate", type=int, default=0, help="fit the E5-to-MiniLM map on N headlines"
+    )
     args = parser.parse_args()
     if args.grid:
         thresholds = tuple(float(t) for t in args.grid.split(","))
@@ -80,27 +125,46 @@ def main() -> None:
     if args.margins:
         global MARGINS
         MARGINS = tuple(float(m) for m in args.margins.split(","))
-    models = {"embedder": MiniLMEmbedder(), "entities": CachedEntities()}
+    models = {"embedder": MiniLMEmbedder(), "e5": E5Embedder(), "entities": CachedEntities()}
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+        models["embedder"] = DiskCachedEmbedder(models["embedder"], args.cache / "minilm.npz")
+        models["e5"] = DiskCachedEmbedder(models["e5"], args.cache / "e5.npz")
     variants = args.variants.split(",")
-    if (args.dataset / "pairs.jsonl").exists():
+    if args.calibrate:
+        (path,) = sorted(args.dataset.glob("*.csv"))
+        result = calibrate(path, models, args.calibrate)
+    elif (args.dataset / "pairs.jsonl").exists():
         result = eval_pairs(args.dataset / "pairs.jsonl", variants, models, args.limit)
     else:
         (path,) = sorted(args.dataset.glob("*.csv"))
         result = eval_stream(path, variants, models, args.limit)
+    for model in models.values():
+        if isinstance(model, DiskCachedEmbedder):
+            model.save()
     print(json.dumps(result, indent=2))
 
 
 def _models(variant: str, models: dict) -> dict:
-    embeddings, entities = VARIANTS[variant]
+    uses = VARIANTS[variant]
     return {
-        "embedder": models["embedder"] if embeddings else None,
-        "entities": models["entities"] if entities else None,
+        "embedder": models["e5"]
+        if "e5" in uses
+        else models["embedder"]
+        if "embedder" in uses
+        else None,
+        "entities": models["entities"] if "entities" in uses else None,
+        "multilingual": models["e5"] if "multilingual" in uses else None,
     }
+
+
+def _embeds(variant: str) -> bool:
+    return bool({"embedder", "e5", "multilingual"} & set(VARIANTS[variant]))
 
 
 def _settings(variant: str, overrides: dict) -> Settings:
     """Defaults, with entity terms weighted 1 in the variants that use entities."""
-    weight = 1.0 if VARIANTS[variant][1] else 0.0
+    weight = 1.0 if "entities" in VARIANTS[variant] else 0.0
     return replace(Settings(), story_entity_weight=weight, **overrides)
 
 
@@ -111,11 +175,19 @@ def eval_pairs(path: Path, variants: list[str], models: dict, limit: int) -> dic
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     rows = rows[:limit] if limit else rows
     results = {"dataset": str(path), "pairs": len(rows)}
+    enricher = Enricher(Settings(languages=DETECTED_LANGUAGES))
+    texts = [(r[k], enricher.language(r[k])) for r in rows for k in ("text1", "text2")]
+    gold_languages = [r[k] for r in rows for k in ("lang1", "lang2")]
+    results["language_detected_as_gold"] = round(
+        float(
+            np.mean([found == gold for (_, found), gold in zip(texts, gold_languages, strict=True)])
+        ),
+        3,
+    )
     for variant in variants:
         started = time.perf_counter()
         index = StoryIndex(settings=_settings(variant, {}), **_models(variant, models))
-        texts = [r[k] for r in rows for k in ("text1", "text2")]
-        articles = [_pair_article(i, t) for i, t in enumerate(texts)]
+        articles = [_pair_article(i, t, language) for i, (t, language) in enumerate(texts)]
         vectors = index.featurizer.vectors(articles)
         scores = np.array(
             [index.similarity(vectors[2 * i], vectors[2 * i + 1]) for i in range(len(rows))]
@@ -123,7 +195,7 @@ def eval_pairs(path: Path, variants: list[str], models: dict, limit: int) -> dic
         results[variant] = _pair_metrics(rows, scores) | {
             "seconds": round(time.perf_counter() - started, 1)
         }
-        if VARIANTS[variant][0]:
+        if _embeds(variant):
             results[variant]["pearson_by_embedding_weight"] = _weights(index, rows, vectors)
         print(variant, results[variant], file=sys.stderr)
     return results
@@ -146,9 +218,16 @@ def _weights(index: StoryIndex, rows: list[dict], vectors: list) -> dict:
     return found
 
 
-def _pair_article(number: int, text: str) -> Article:
+def _pair_article(number: int, text: str, language: str | None = None) -> Article:
     title, _, _ = text.strip().partition("  ")
-    return Article(id=f"p{number}", source_path="", raw_text=text, text=text, title=title[:300])
+    return Article(
+        id=f"p{number}",
+        source_path="",
+        raw_text=text,
+        text=text,
+        title=title[:300],
+        language=language,
+    )
 
 
 def _pair_metrics(rows: list[dict], scores: np.ndarray) -> dict:
@@ -210,6 +289,38 @@ def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+# -- calibration of E5 cosines onto the MiniLM scale ----------------------------
+
+
+def calibrate(path: Path, models: dict, count: int) -> dict:
+    """Fit ``_multilingual.CALIBRATION`` without labels: quantile-match the two cosines.
+
+    Every pair of the first ``count`` headlines (by time) gets both cosines;
+    the sorted E5 cosines are regressed on the sorted MiniLM cosines over the
+    top 5% of pairs (the range where join decisions fall), so the map sends
+    E5's q-th quantile to MiniLM's.
+    """
+    titles = list(dict.fromkeys(r["TITLE"] for r in _read_stream(path, 0)))[:count]
+    upper = np.triu_indices(len(titles), k=1)
+    cosines = {}
+    for name in ("embedder", "e5"):
+        vectors = models[name].embed(titles)
+        cosines[name] = np.sort((vectors @ vectors.T)[upper])
+    top = slice(int(0.95 * len(cosines["e5"])), None)
+    slope, intercept = np.polyfit(cosines["e5"][top], cosines["embedder"][top], 1)
+    quantiles = (0.5, 0.9, 0.99, 0.999)
+    return {
+        "headlines": len(titles),
+        "pairs": len(cosines["e5"]),
+        "slope": round(float(slope), 4),
+        "intercept": round(float(intercept), 4),
+        "quantiles": {
+            q: {name: round(float(np.quantile(c, q)), 3) for name, c in cosines.items()}
+            for q in quantiles
+        },
+    }
+
+
 # -- UCI stream --------------------------------------------------------------
 
 
@@ -225,10 +336,10 @@ def eval_stream(path: Path, variants: list[str], models: dict, limit: int) -> di
         "test_stories": len({r["STORY"] for r in second}),
     }
     for variant in variants:
-        field = "story_join_threshold" if VARIANTS[variant][0] else "story_tfidf_threshold"
+        field = "story_join_threshold" if _embeds(variant) else "story_tfidf_threshold"
         grid = {
             (t, m): _stream(first, variant, models, {field: t, "story_merge_margin": m})[0]["f1"]
-            for t in GRID["embeddings" if VARIANTS[variant][0] else "tfidf"]
+            for t in GRID["embeddings" if _embeds(variant) else "tfidf"]
             for m in MARGINS
         }
         threshold, margin = max(grid, key=lambda p: (grid[p], -p[0], -p[1]))

