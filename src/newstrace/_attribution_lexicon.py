@@ -101,6 +101,12 @@ NOT_OUTLET = _set(
     "previous"
 )
 
+ANON_DESCRIPTOR = (
+    re.compile(  # "a senior Biden admin official", "two sources familiar with the matter"
+        r"\b(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Aa]nother)\s+(?:[\w.’'\-]+\s+){0,4}?"
+        r"(?:officials?|sources?|aides?|diplomats?|insiders?)\b(?:\s+familiar with the \w+)?"
+    )
+)
 MARK = re.compile(r"''|[\"“”]")  # '' is the double mark of some wire and archive copy
 _CUE_WORDS = INDIRECT_CUES | _set(
     "replied replies asked asks cautioned emphasised emphasized recalled remarked commented"

@@ -54,6 +54,8 @@ from ._attribution_lexicon import (
     ACCORDING_LAST,
     ADJUNCT,
     ALNUM,
+    ANON_DESCRIPTOR,
+    ANON_HEADS,
     AUX,
     BAD_START,
     CUE,
@@ -73,11 +75,20 @@ from ._attribution_lexicon import (
     TOKEN,
     WINDOW,
 )
-from ._attribution_parse import PARSE_WINDOW, Parsed, has_speech, parse_speakers
+from ._attribution_parse import (
+    MIXED_MIN_WORDS,
+    PARSE_WINDOW,
+    REPORTING_WORD,
+    Parsed,
+    has_speech,
+    parse_reported,
+    parse_speakers,
+)
 from ._attribution_speakers import (
     SpeakerMention,
     appositive,
     classify,
+    head_noun,
     left_candidate,
     name_index,
     resolve,
@@ -91,6 +102,8 @@ from .model import Article, Citation, Quote, Sentence, SpeakerKind
 __all__ = ["MAX_QUOTE_CHARS", "extract_attribution"]
 
 MAX_PARSED_QUOTES = 150  # quotes per article sent to the parser (bounds hostile input)
+MAX_PARSED_SENTENCES = 300  # sentences per article parsed for reported speech
+MIN_REPORTING_WORDS = 6  # words outside quotes a sentence needs to be parsed for reported speech
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +167,13 @@ def extract_attribution(
     if not text or not sentences:
         return (), ()
     index = _Sentences(sentences)
-    raws = _direct_quotes(text, index, None if nlp is False else nlp or shared())
+    parser = None if nlp is False else nlp or shared()
+    raws = _direct_quotes(text, index, parser)
     indirect, extra = _indirect_quotes(text, index.items)
     raws.extend(indirect)
-    mentions = [r.mention for r in raws if r.mention] + extra
+    if parser is not None:
+        raws.extend(_parsed_reported(text, index.items, raws, parser))
+    mentions = [r.mention for r in raws if r.mention] + extra + _descriptors(text)
     resolved = resolve(mentions, name_index(text))
     quotes = _with_titles(text, [_to_quote(article.id, text, r, resolved) for r in raws])
     ordered = sorted(quotes, key=lambda q: (q.start, q.end, q.direct))
@@ -345,7 +361,8 @@ def _colon_speaker(text: str, lo: int, open_: int) -> SpeakerMention | None:
         word = token.group()
         if word.islower() and (word in AUX or word in ("also", "then") or word.endswith("ed")):
             break
-        named = classify(text, lo, end) if word.islower() and end > lo else None
+        noun = head_noun(word) in ANON_HEADS  # "A D.C.-based analyst": the phrase goes on
+        named = classify(text, lo, end) if word.islower() and end > lo and not noun else None
         if named and named.kind in ("named", "pronoun"):
             return named  # "Sanders made the following comment:"
         end = token.end()
@@ -392,6 +409,51 @@ def _indirect_quotes(
         elif mention:
             extra.append(mention)
     return raws, extra
+
+
+def _parsed_reported(
+    text: str, sentences: Sequence[Sentence], raws: list[_Raw], nlp: NLP
+) -> list[_Raw]:
+    """Reported clauses the parse finds in sentences with a verb of reporting that
+    the rules left without one; a clause that is only a direct quote is skipped."""
+    taken = [(r.start, r.end) for r in raws if not r.direct]
+    quoted = [(r.start, r.end) for r in raws if r.direct]
+    windows = [
+        (s.start, s.end)
+        for s in sentences
+        if REPORTING_WORD.search(s.text)
+        and not any(s.start <= a < s.end for a, _ in taken)
+        and _unquoted_words(text, s.start, s.end, quoted) >= MIN_REPORTING_WORDS
+    ][:MAX_PARSED_SENTENCES]
+    found = []
+    for hit in parse_reported(text, windows, nlp) if windows else []:
+        if any(hit.start < b and a < hit.end for a, b in taken):
+            continue
+        if _unquoted_words(text, hit.start, hit.end, quoted) < MIXED_MIN_WORDS:
+            continue
+        taken.append((hit.start, hit.end))
+        found.append(_Raw(hit.start, hit.end, False, hit.cue, hit.mention))
+    return found
+
+
+def _descriptors(text: str) -> list[SpeakerMention]:
+    """Anonymous sources described anywhere ("a senior official was cited in reports
+    as …"): antecedents for a later "the official" even when they are not quoted."""
+    found = []
+    for match in ANON_DESCRIPTOR.finditer(text):
+        mention = classify(text, *match.span())
+        if mention and mention.kind == "anonymous" and not mention.definite:
+            found.append(mention)
+    return found
+
+
+def _unquoted_words(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> int:
+    """Words of ``text[start:end]`` outside the direct quotes."""
+    inside = [(max(a, start), min(b, end)) for a, b in quoted if a < end and start < b]
+    return sum(
+        not any(a <= start + w.start() < b for a, b in inside)
+        for w in re.finditer(r"\w+", text[start:end])
+    )
 
 
 def _according_to(text: str, s: Sentence) -> tuple[_Raw | None, SpeakerMention | None]:
