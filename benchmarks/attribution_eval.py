@@ -41,8 +41,8 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from types import ModuleType
 
 from newstrace.attribution import extract_attribution
