@@ -174,5 +174,6 @@ UNNAMED_OUTLET = "unnamed reports"  # the outlet of "cited in multiple reports"
 UNNAMED_REPORTS = re.compile(
     r"\b(?:(?:cited|quoted|mentioned) in|[Aa]ccording to|[Cc]iting)\s+(?:multiple|several|numerous|"
     r"various|many|some|other|media|news|press|local|published)(?:\s+(?:media|news|press))?\s+"
-    r"reports\b|\b[Mm]edia reports\s+(?:said|say|suggested|suggest|claimed|claim)\b"
+    r"reports\b|\b(?:(?:[Mm]edia|[Nn]ews|[Pp]ress) reports|Reports)\s+"
+    r"(?:said|say|suggested|suggest|claimed|claim)\b"
 )

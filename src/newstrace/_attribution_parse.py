@@ -60,14 +60,20 @@ class Parsed:
 
 
 def parse_speakers(
-    text: str, requests: Sequence[tuple[int, int, int, int]], nlp: NLP
+    text: str,
+    requests: Sequence[tuple[int, int, int, int]],
+    nlp: NLP,
+    parsed: list[tuple[int, Doc]] | None = None,
 ) -> dict[tuple[int, int], Parsed]:
     """Map ``(quote start, quote end)`` to what the parse finds for each request
-    ``(quote start, quote end, window start, window end)`` it can attribute."""
+    ``(quote start, quote end, window start, window end)`` it can attribute; the
+    parsed windows are appended to ``parsed`` as ``(offset, doc)`` for reuse."""
     windows = _merged(sorted({(ws, we) for _, _, ws, we in requests if we > ws}))
     if not windows:
         return {}
     docs = list(nlp.pipe(text[ws:we] for ws, we in windows))
+    if parsed is not None:
+        parsed.extend((ws, doc) for (ws, _), doc in zip(windows, docs, strict=True))
     found: dict[tuple[int, int], Parsed] = {}
     for start, end, _, _ in requests:
         at = bisect_right(windows, (start, len(text))) - 1
@@ -189,7 +195,7 @@ def _subject(verb: Token, quote: Span) -> Token | None:
 
 def _mention(text: str, head: Token, offset: int, strict: bool = False) -> SpeakerMention | None:
     """The subject phrase as a speaker mention (rules' classifier first; ``strict``:
-    only a phrase the classifier accepts)."""
+    "reports say" is a citation of unnamed reports, not a speaker)."""
     if head.lower_ in _NOT_SPEAKERS or outlet_name(head.text.split()):
         return None
     named = [t for t in head.rights if t.dep_ == "appos" and pos(t) == "PROPN"]
@@ -203,7 +209,7 @@ def _mention(text: str, head: Token, offset: int, strict: bool = False) -> Speak
     end = offset + (postmod[0].right_edge.idx + len(postmod[0].right_edge) if postmod else 0)
     end = max(end, offset + tokens.end_char)
     mention = classify(text, start, end) or classify(text, start, offset + tokens.end_char)
-    if mention is not None or strict:
+    if mention is not None or (strict and head.lower_ in _CITED_NOT_SPEAKING):
         return mention
     if pos(head) not in ("NOUN", "PROPN"):
         return None
@@ -279,13 +285,31 @@ class Reported:
     mention: SpeakerMention
 
 
-def parse_reported(text: str, windows: Sequence[tuple[int, int]], nlp: NLP) -> list[Reported]:
+def parse_reported(
+    text: str,
+    windows: Sequence[tuple[int, int]],
+    nlp: NLP,
+    parsed: Sequence[tuple[int, Doc]] = (),
+) -> list[Reported]:
     """Reported speech in ``windows`` (sentences with a verb of reporting): each
     verb of reporting with a subject that can speak and a clausal complement
-    ("Officials said the talks had stalled", "The plan failed, she said")."""
+    ("Officials said the talks had stalled", "The plan failed, she said"). A window
+    inside one of the ``parsed`` docs is read from it, not parsed again."""
+    jobs: list[tuple[int, Doc, int, int]] = []
+    fresh = []
+    for ws, we in windows:
+        host = next((h for h in parsed if h[0] <= ws and we <= h[0] + len(h[1].text)), None)
+        if host is None:
+            fresh.append((ws, we))
+        else:
+            jobs.append((*host, ws, we))
+    for (ws, we), doc in zip(fresh, nlp.pipe(text[a:b] for a, b in fresh), strict=True):
+        jobs.append((ws, doc, ws, we))
     found = []
-    for (offset, _), doc in zip(windows, nlp.pipe(text[ws:we] for ws, we in windows), strict=True):
+    for offset, doc, ws, we in jobs:
         for verb in doc:
+            if not ws <= offset + verb.idx < we:
+                continue
             if pos(verb) not in ("VERB", "AUX") or not _reporting(verb.lower_):
                 continue
             clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
@@ -319,6 +343,7 @@ def _has_own_subject(clause: Token) -> bool:
     return bool(subjects) and all(c.lower_ not in _RELATIVES for c in subjects)
 
 
+_CITED_NOT_SPEAKING = frozenset({"report", "reports"})
 _RELATIVES = frozenset({"which", "that", "who", "whom", "what"})
 
 

@@ -32,7 +32,9 @@ Rules first, spaCy's dependency parse where they fail; every offset indexes
   ``speaker_start``/``speaker_end`` the mention as written.
 * Citations: "CNN reported", "according to the FT", "told Reuters", "a fresh FT report".
 
-``settings`` is taken for the uniform stage signature; nothing in it is read yet.
+``settings.parse_reported_speech`` (default on) lets the parser find reported speech in
+the sentences with a verb of reporting the rules left without one; off, only the
+quotes' sentences are parsed (faster, fewer indirect attributions).
 ``nlp`` (keyword) is the parser to use: default the process-wide parser-only pipeline of
 ``_nlp.shared()``, loaded on first use; ``False`` for rules only. At most
 ``MAX_PARSED_QUOTES`` quotes per article are parsed, so hostile input stays bounded.
@@ -45,7 +47,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from ._attribution_citations import citations
 from ._attribution_describe import describe, title_in
@@ -98,6 +100,9 @@ from ._attribution_speakers import (
 from ._nlp import NLP, shared
 from .config import Settings
 from .model import Article, Citation, Quote, Sentence, SpeakerKind
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = ["MAX_QUOTE_CHARS", "extract_attribution"]
 
@@ -168,11 +173,12 @@ def extract_attribution(
         return (), ()
     index = _Sentences(sentences)
     parser = None if nlp is False else nlp or shared()
-    raws = _direct_quotes(text, index, parser)
+    parsed: list[tuple[int, Doc]] = []
+    raws = _direct_quotes(text, index, parser, parsed)
     indirect, extra = _indirect_quotes(text, index.items)
     raws.extend(indirect)
-    if parser is not None:
-        raws.extend(_parsed_reported(text, index.items, raws, parser))
+    if parser is not None and (settings is None or settings.parse_reported_speech):
+        raws.extend(_parsed_reported(text, index.items, raws, parser, parsed))
     mentions = [r.mention for r in raws if r.mention] + extra + _descriptors(text)
     resolved = resolve(mentions, name_index(text))
     quotes = _with_titles(text, [_to_quote(article.id, text, r, resolved) for r in raws])
@@ -183,7 +189,9 @@ def extract_attribution(
 # --- direct quotes ---------------------------------------------------------------------------
 
 
-def _direct_quotes(text: str, index: _Sentences, nlp: NLP | None) -> list[_Raw]:
+def _direct_quotes(
+    text: str, index: _Sentences, nlp: NLP | None, parsed: list[tuple[int, Doc]]
+) -> list[_Raw]:
     found = [(m.start(), m.end()) for m in MARK.finditer(text)]
     marks = ([start for start, _ in found], [end for _, end in found])
     spans = [
@@ -193,12 +201,12 @@ def _direct_quotes(text: str, index: _Sentences, nlp: NLP | None) -> list[_Raw]:
     ]
     spans.sort(key=lambda s: (s.start, s.end))
     ruled = [_direct_speaker(text, span, index, marks) for span in spans]
-    parsed = _parse(text, spans, ruled, index, nlp) if nlp is not None else {}
+    found = _parse(text, spans, ruled, index, nlp, parsed) if nlp is not None else {}
     raws: list[_Raw] = []
     clauses: set[tuple[int, int]] = set()
     previous: tuple[_Span, SpeakerMention | None] | None = None
     for span, (mention, cue, strong) in zip(spans, ruled, strict=True):
-        if hit := parsed.get((span.start, span.end)):
+        if hit := found.get((span.start, span.end)):
             mention, cue = (mention, cue) if strong else (hit.mention, hit.cue)
             if hit.content and hit.content not in clauses:
                 clauses.add(hit.content)  # "X said Y was “Z”": the clause is reported speech
@@ -216,7 +224,12 @@ def _direct_quotes(text: str, index: _Sentences, nlp: NLP | None) -> list[_Raw]:
 
 
 def _parse(
-    text: str, spans: list[_Span], ruled: list[_Ruled], index: _Sentences, nlp: NLP
+    text: str,
+    spans: list[_Span],
+    ruled: list[_Ruled],
+    index: _Sentences,
+    nlp: NLP,
+    parsed: list[tuple[int, Doc]],
 ) -> dict[tuple[int, int], Parsed]:
     """Parse the sentences of quotes without a sure speaker (a cue verb next to the
     quote; only those can hold a partial quote inside reported speech, too) that
@@ -231,7 +244,7 @@ def _parse(
             speech[window] = has_speech(text[window[0] : window[1]])
         if speech[window] and len(requests) < MAX_PARSED_QUOTES:
             requests.append((span.start, span.end, *window))
-    return parse_speakers(text, requests, nlp)
+    return parse_speakers(text, requests, nlp, parsed)
 
 
 def _window(span: _Span, index: _Sentences) -> tuple[int, int]:
@@ -412,7 +425,11 @@ def _indirect_quotes(
 
 
 def _parsed_reported(
-    text: str, sentences: Sequence[Sentence], raws: list[_Raw], nlp: NLP
+    text: str,
+    sentences: Sequence[Sentence],
+    raws: list[_Raw],
+    nlp: NLP,
+    parsed: list[tuple[int, Doc]],
 ) -> list[_Raw]:
     """Reported clauses the parse finds in sentences with a verb of reporting that
     the rules left without one; a clause that is only a direct quote is skipped."""
@@ -426,7 +443,7 @@ def _parsed_reported(
         and _unquoted_words(text, s.start, s.end, quoted) >= MIN_REPORTING_WORDS
     ][:MAX_PARSED_SENTENCES]
     found = []
-    for hit in parse_reported(text, windows, nlp) if windows else []:
+    for hit in parse_reported(text, windows, nlp, parsed) if windows else []:
         if any(hit.start < b and a < hit.end for a, b in taken):
             continue
         if _unquoted_words(text, hit.start, hit.end, quoted) < MIXED_MIN_WORDS:

@@ -88,6 +88,9 @@ class Settings:
     # role (official, source, ...) and no conflicting side (US vs Chinese) is
     # one origin; "description": only identical descriptions are one origin.
     anonymous_grouping: str = "side"
+    # attribution: parse the sentences with a verb of reporting for reported speech
+    # ("officials said the talks stalled"); off, only quotes' sentences are parsed
+    parse_reported_speech: bool = True
 
 
 def load_settings(path: str | Path | None = None, **overrides: object) -> Settings:
