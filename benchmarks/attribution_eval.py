@@ -1,13 +1,22 @@
 """Evaluate newstrace attribution on PolNeAR (brat attributions) against baselines.
 
-usage: .venv/bin/python benchmarks/attribution_eval.py POLNEAR_SPLIT_DIR [SPLIT_DIR ...]
-       [--scorer PATH] [--out DIR] [--textacy]
+usage: .venv/bin/python benchmarks/attribution_eval.py [POLNEAR_SPLIT_DIR ...]
+       [--scorer PATH] [--out DIR] [--textacy] [--labelled]
+
+``--labelled`` also scores the two labelled sets written for newstrace: rome-2022
+(``benchmarks/data/attribution/rome-2022.json``: offsets and a few identifying words,
+the texts read from ``../shared/corpus/rome-2022`` at run time; every quote, direct and
+reported, and every citation) and the example corpus (``examples/truth.json``: every
+direct quote and citation, a sample of reported speech, so only its recall is shown).
 
 For each split (e.g. ``../shared/data/polnear/data/dev``) the articles are read at run
 time (nothing from PolNeAR is stored in the repository), cleaned, segmented and passed
 to ``extract_attribution``. Two systems run in the same process on the same texts:
 
 * ``newstrace``: the attribution stage as the pipeline runs it;
+* ``newstrace-units``: the same quotes in PolNeAR's units (``polnear_units``: the two
+  pieces of an interrupted quote are one content; a partial quote is scored through the
+  reported clause that holds it), so the figures compare like with like;
 * ``baseline``: quote-mark pairs per paragraph, speaker = the nearest capitalised name;
 * ``textacy``: ``textacy.extract.triples.direct_quotations`` when ``--textacy`` is given
   and textacy is importable (it is not a project dependency).
@@ -30,7 +39,9 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -41,6 +52,7 @@ from newstrace.segment import paragraphs, segment
 
 DEFAULT_SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score_polnear.py"
 System = Callable[[Article], list[Quote]]
+MAX_INTERRUPTION = 200  # characters of attribution between two pieces of one quote
 
 
 def load_scorer(path: Path) -> ModuleType:
@@ -71,6 +83,32 @@ def read_articles(split: Path) -> list[Article]:
 
 def run_newstrace(article: Article) -> list[Quote]:
     return list(extract_attribution(article, segment(article))[0])
+
+
+def polnear_units(quotes: list[Quote]) -> list[Quote]:
+    """newstrace's quotes in PolNeAR's units: the pieces of one interrupted quote
+    (“A,” she said, “B.”: consecutive direct quotes sharing one speaker mention, in
+    one paragraph) are one content, their texts joined as brat joins discontinuous
+    spans; a direct quote inside a reported clause recorded with it is that clause."""
+    clauses = [(q.start, q.end) for q in quotes if not q.direct]
+    units: list[Quote] = []
+    for q in sorted(quotes, key=lambda q: (q.start, q.end)):
+        if q.direct and any(lo <= q.start and q.end <= hi for lo, hi in clauses):
+            continue
+        last = units[-1] if units else None
+        if (
+            last is not None
+            and q.direct
+            and last.direct
+            and q.speaker_start is not None
+            and (last.speaker_start, last.speaker_end) == (q.speaker_start, q.speaker_end)
+            and last.end <= q.speaker_start < q.start
+            and q.start - last.end <= MAX_INTERRUPTION
+        ):
+            units[-1] = replace(last, end=q.end, text=f"{last.text} {q.text}")
+            continue
+        units.append(q)
+    return units
 
 
 # --- baseline: quote pairs + nearest capitalised name -----------------------------------------
@@ -231,19 +269,176 @@ def evaluate(split: Path, systems: dict[str, System], scorer_path: Path, out: Pa
             )
 
 
+# --- labelled sets written here: rome-2022 (benchmarks/data/attribution) and examples -----
+
+ROOT = Path(__file__).resolve().parents[1]
+ROME = ROOT.parent / "shared" / "corpus" / "rome-2022"
+ROME_LABELS = ROOT / "benchmarks" / "data" / "attribution" / "rome-2022.json"
+EXAMPLES = ROOT / "examples"
+_GENERIC = frozenset(
+    "a an the of with in to us u s official officials source sources person people said "
+    "he she they it his her their him them".split()
+)
+
+
+def _toks(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", (text or "").lower())
+
+
+def _f1(a: str, b: str) -> float:
+    ta, tb = _toks(a), _toks(b)
+    common = sum((Counter(ta) & Counter(tb)).values())
+    if not common:
+        return 0.0
+    p, r = common / len(ta), common / len(tb)
+    return 2 * p * r / (p + r)
+
+
+def _speaker_ok(predicted: Quote, gold: dict) -> bool:
+    """A shared distinctive word with the gold speaker (or an accepted variant); for an
+    anonymous gold speaker the prediction must be anonymous too ("the official" resolved
+    to another official shares only generic words and fails)."""
+    if gold["speaker_kind"] == "anonymous" and predicted.speaker_kind != "anonymous":
+        return False
+    said = set(_toks(predicted.speaker or ""))
+    for name in [gold["speaker"], *gold.get("speaker_also", [])]:
+        wanted = set(_toks(name))
+        if wanted - _GENERIC and said & (wanted - _GENERIC):
+            return True
+        if not wanted - _GENERIC and said - {"a", "an", "the"} == wanted - {"a", "an", "the"}:
+            return True  # "officials" is only right as "officials"
+    return False
+
+
+def rome_gold(corpus: Path = ROME, labels: Path = ROME_LABELS) -> tuple[dict, dict]:
+    """Quote and citation labels per file, their text read from the corpus at run time."""
+    quotes: dict[str, list[dict]] = {}
+    cites: dict[str, list[dict]] = {}
+    for label in json.loads(labels.read_text(encoding="utf-8"))["labels"]:
+        text = (corpus / label["article"]).read_text(encoding="utf-8")
+        span = text[label["start"] : label["end"]]
+        if " ".join(span.split()[:5]) != label["first_words"]:
+            raise SystemExit(f"{labels}: label at {label['start']} does not match {corpus}")
+        item = {**label, "text": span}
+        (quotes if label["kind"] == "quote" else cites).setdefault(label["article"], []).append(
+            item
+        )
+    return quotes, cites
+
+
+def examples_gold(root: Path = EXAMPLES) -> tuple[dict, dict]:
+    """The example corpus truth: every direct quote (a continuation is its own record),
+    a sample of indirect ones, every citation."""
+    truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
+    quotes: dict[str, list[dict]] = {}
+    for q in truth["quotes"]:
+        speaker = q.get("true_speaker") or q["speaker"]
+        for text in filter(None, (q["text"], q.get("continuation"))):
+            item = {"text": text, "direct": q["direct"], "speaker": speaker,
+                    "speaker_kind": q["speaker_kind"], "speaker_also": [q["speaker"]]}  # fmt: skip
+            quotes.setdefault(q["article"], []).append(item)
+    cites: dict[str, list[dict]] = {}
+    for c in truth["citations"]:
+        cites.setdefault(c["article"], []).append(c)
+    return quotes, cites
+
+
+def score_labelled(
+    name: str, folder: Path, gold_quotes: dict, gold_cites: dict, indirect_complete: bool
+) -> None:
+    """Precision/recall of quotes (token F1 >= 0.5, same file), speaker accuracy over
+    matched quotes with a gold speaker, anonymous speakers found as anonymous, and
+    citations (overlapping span; outlet right)."""
+    predicted: dict[str, tuple[list[Quote], list]] = {}
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        raw = Article(id=path.name, source_path=str(path), raw_text=text, text=text,
+                      kept=((0, 0, len(text)),))  # fmt: skip
+        article = clean_article(raw)
+        found, cited = extract_attribution(article, segment(article))
+        predicted[path.name] = (list(found), list(cited))
+    print(f"\n== labelled set {name} ({len(predicted)} articles)")
+    print(f"{'subset':22} {'P':>6} {'R':>6} {'F1':>6} {'speaker':>8} {'anon':>6} {'gold':>5}")
+    subsets = ("all", "direct", "indirect") if indirect_complete else ("direct", "indirect")
+    for subset in subsets:
+        _labelled_row(subset, predicted, gold_quotes, precision=subset != "indirect"
+                      or indirect_complete)  # fmt: skip
+    hit = n_gold = outlet_ok = tp_pred = n_pred = 0
+    for file, (_, cited) in predicted.items():
+        golds = gold_cites.get(file, [])
+        n_pred += len(cited)
+        tp_pred += sum(any(_f1(c.text, g["text"]) > 0 for g in golds) for c in cited)
+        for g in golds:
+            hits = [c for c in cited if _f1(c.text, g["text"]) > 0]
+            n_gold += 1
+            hit += bool(hits)
+            outlet_ok += any(_f1(c.outlet, g["outlet"]) == 1.0 for c in hits)
+    p, r = tp_pred / max(n_pred, 1), hit / max(n_gold, 1)
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    print(f"{'citations':22} {p:6.3f} {r:6.3f} {f:6.3f}  outlet right {outlet_ok}/{n_gold}")
+
+
+def _labelled_row(subset: str, predicted: dict, gold_quotes: dict, precision: bool) -> None:
+    def wanted(direct: bool) -> bool:
+        return subset == "all" or direct == (subset == "direct")
+
+    tp_pred = n_pred = hit = n_gold = spk_ok = spk_n = anon_ok = anon_n = 0
+    for file, (found, _) in predicted.items():
+        golds = [g for g in gold_quotes.get(file, []) if wanted(g["direct"])]
+        preds = [q for q in found if wanted(q.direct)]
+        every = gold_quotes.get(file, [])
+        n_pred += len(preds)
+        tp_pred += sum(any(_f1(q.text, g["text"]) >= 0.5 for g in every) for q in preds)
+        for g in golds:
+            hits = [q for q in found if _f1(q.text, g["text"]) >= 0.5]
+            n_gold += 1
+            hit += bool(hits)
+            if hits and g.get("speaker"):
+                best = max(hits, key=lambda q: _f1(q.text, g["text"]))
+                spk_n += 1
+                spk_ok += _speaker_ok(best, g)
+                if g["speaker_kind"] == "anonymous":
+                    anon_n += 1
+                    anon_ok += best.speaker_kind == "anonymous"
+    p = tp_pred / n_pred if n_pred else 0.0
+    r = hit / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r and precision else 0.0
+    shown = f"{p:6.3f}" if precision else f"{'-':>6}"
+    print(
+        f"{subset:22} {shown} {r:6.3f} {f:6.3f} {spk_ok / max(spk_n, 1):8.3f} "
+        f"{anon_ok / max(anon_n, 1):6.3f} {n_gold:5d}"
+    )
+
+
+def labelled() -> None:
+    """Both labelled sets, each skipped (with a note) when its texts are absent."""
+    if ROME.is_dir() and ROME_LABELS.exists():
+        score_labelled("rome-2022", ROME, *rome_gold(), indirect_complete=True)
+    else:
+        print(f"\n(skipped rome-2022: {ROME} not found)")
+    score_labelled("examples", EXAMPLES / "corpus", *examples_gold(), indirect_complete=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("splits", nargs="+", type=Path)
+    parser.add_argument("splits", nargs="*", type=Path)
+    parser.add_argument("--labelled", action="store_true", help="also score the labelled sets")
     parser.add_argument("--scorer", type=Path, default=DEFAULT_SCORER)
     parser.add_argument("--out", type=Path, default=Path("out/polnear"))
     parser.add_argument("--textacy", action="store_true")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    systems: dict[str, System] = {"newstrace": run_newstrace, "baseline": run_baseline}
+    systems: dict[str, System] = {
+        "newstrace": run_newstrace,
+        "newstrace-units": lambda article: polnear_units(run_newstrace(article)),
+        "baseline": run_baseline,
+    }
     if args.textacy and (textacy := textacy_system()):
         systems["textacy"] = textacy
     for split in args.splits:
         evaluate(split, systems, args.scorer, args.out)
+    if args.labelled:
+        labelled()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Throughput of the attribution stage against spaCy's full pipeline, same articles, same run.
 
 usage: .venv/bin/python benchmarks/bench_attribution.py [--articles 1000] [--source DIR ...]
+       [--baseline-articles N]
 
 Articles are generated at run time by repeating and perturbing the texts under
 ``--source`` (default: ``examples/corpus``, plus ``../shared/corpus/rome-2022`` and the
@@ -8,10 +9,15 @@ PolNeAR dev texts when present): paragraphs are rotated and names swapped so no 
 articles are identical. Each system runs in its own subprocess so that its peak memory
 (max RSS) is its own:
 
-* ``newstrace``: segment + ``extract_attribution`` with the parser-only pipeline, which
-  parses only the sentences around quotes the rules cannot attribute;
+* ``newstrace``: segment + ``extract_attribution`` with the parser-only pipeline
+  (tok2vec, tagger, parser), which parses only the sentences around quotes the rules
+  cannot attribute and the sentences with a verb of reporting the rules left without a
+  reported clause (each sentence once, ``nlp.pipe`` batches per article);
+* ``newstrace-quotes``: the same with ``parse_reported_speech=False`` (quotes' sentences
+  only: faster, fewer reported-speech attributions);
 * ``spacy-full``: ``nlp.pipe`` over every article's whole text with all components
   (what a spaCy-based extractor such as textacy's ``direct_quotations`` needs first).
+  ``--baseline-articles N`` runs it on the first N articles only (articles/s compare).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ DEFAULT_SOURCES = (
     ROOT.parent / "shared" / "corpus" / "rome-2022",
     ROOT.parent / "shared" / "data" / "polnear" / "data" / "dev" / "text",
 )
+SYSTEMS = ("newstrace", "newstrace-quotes", "spacy-full")
 _NAMES = ("Ana Ruiz", "Tom Berg", "Lee Park", "Omar Haddad", "Ines Costa", "Raj Mehta")
 
 
@@ -61,14 +68,18 @@ def corpus(count: int, sources: list[Path], seed: int = 0) -> list[Article]:
 def run_system(system: str, articles: list[Article]) -> dict[str, float]:
     from newstrace._nlp import NLP
 
-    if system == "newstrace":
+    if system.startswith("newstrace"):
         from newstrace.attribution import extract_attribution
+        from newstrace.config import Settings
         from newstrace.segment import segment
 
         nlp = NLP()
         nlp.load()
+        settings = Settings(parse_reported_speech=system == "newstrace")
         began = time.perf_counter()
-        found = sum(len(extract_attribution(a, segment(a), nlp=nlp)[0]) for a in articles)
+        found = sum(
+            len(extract_attribution(a, segment(a), settings=settings, nlp=nlp)[0]) for a in articles
+        )
     else:
         nlp = NLP(components=None, batch_size=32)
         nlp.load()
@@ -84,25 +95,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--source", type=Path, action="append")
-    parser.add_argument("--system", choices=("newstrace", "spacy-full"))
+    parser.add_argument("--baseline-articles", type=int, help="the first N only for spacy-full")
+    parser.add_argument("--system", choices=SYSTEMS)
     args = parser.parse_args()
     sources = args.source or list(DEFAULT_SOURCES)
     if args.system:
         print(json.dumps(run_system(args.system, corpus(args.articles, sources))))
         return
     results = {}
-    for system in ("newstrace", "spacy-full"):
-        command = [sys.executable, __file__, "--system", system, "--articles", str(args.articles)]
+    for system in SYSTEMS:
+        count = args.articles
+        if system == "spacy-full" and args.baseline_articles:
+            count = min(count, args.baseline_articles)
+        command = [sys.executable, __file__, "--system", system, "--articles", str(count)]
         command += [arg for source in sources for arg in ("--source", str(source))]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         results[system] = json.loads(output.strip().splitlines()[-1])
         row = results[system]
         print(
-            f"{system:11} {row['articles_per_s']:8.1f} articles/s  {row['seconds']:7.1f} s  "
-            f"peak {row['peak_mb']:6.0f} MB"
+            f"{system:16} {count:6d} articles {row['articles_per_s']:8.1f} articles/s  "
+            f"{row['seconds']:7.1f} s  peak {row['peak_mb']:6.0f} MB  quotes {row['found']:.0f}",
+            flush=True,
         )
-    ratio = results["newstrace"]["articles_per_s"] / results["spacy-full"]["articles_per_s"]
-    print(f"{args.articles} articles; newstrace is {ratio:.1f}x the full spaCy pipeline")
+    base = results["spacy-full"]["articles_per_s"]
+    for system in SYSTEMS[:-1]:
+        ratio = results[system]["articles_per_s"] / base
+        print(f"{system} is {ratio:.1f}x the full spaCy pipeline (articles/s)")
 
 
 if __name__ == "__main__":

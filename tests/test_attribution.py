@@ -357,10 +357,19 @@ def test_the_official_resolves_to_the_latest_anonymous_official() -> None:
 
 def test_a_generic_definite_description_resolves_to_the_latest_generic_speaker() -> None:
     text = (
+        "“The meeting lasted six hours,” a senior aide said.\n\n"
+        "“We hope to meet again before the summer,” the official replied."
+    )
+    assert quotes(text)[1].speaker == "a senior aide"
+
+
+def test_a_renamed_speaker_is_not_taken_for_the_official() -> None:
+    # a copy that turns "the official" into "the manager" must stay visible as such
+    text = (
         "“The meeting lasted six hours,” a senior official said.\n\n"
         "“We hope to meet again before the summer,” the manager replied."
     )
-    assert quotes(text)[1].speaker == "a senior official"
+    assert quotes(text)[1].speaker == "the manager"
 
 
 def test_the_spokesman_resolves_to_a_named_spokesman() -> None:

@@ -101,6 +101,12 @@ NOT_OUTLET = _set(
     "previous"
 )
 
+ANON_DESCRIPTOR = (
+    re.compile(  # "a senior Biden admin official", "two sources familiar with the matter"
+        r"\b(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Aa]nother)\s+(?:[\w.’'\-]+\s+){0,4}?"
+        r"(?:officials?|sources?|aides?|diplomats?|insiders?)\b(?:\s+familiar with the \w+)?"
+    )
+)
 MARK = re.compile(r"''|[\"“”]")  # '' is the double mark of some wire and archive copy
 _CUE_WORDS = INDIRECT_CUES | _set(
     "replied replies asked asks cautioned emphasised emphasized recalled remarked commented"
@@ -168,5 +174,6 @@ UNNAMED_OUTLET = "unnamed reports"  # the outlet of "cited in multiple reports"
 UNNAMED_REPORTS = re.compile(
     r"\b(?:(?:cited|quoted|mentioned) in|[Aa]ccording to|[Cc]iting)\s+(?:multiple|several|numerous|"
     r"various|many|some|other|media|news|press|local|published)(?:\s+(?:media|news|press))?\s+"
-    r"reports\b|\b[Mm]edia reports\s+(?:said|say|suggested|suggest|claimed|claim)\b"
+    r"reports\b|\b(?:(?:[Mm]edia|[Nn]ews|[Pp]ress) reports|Reports)\s+"
+    r"(?:said|say|suggested|suggest|claimed|claim)\b"
 )

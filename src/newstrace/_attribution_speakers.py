@@ -263,11 +263,17 @@ def _resolve_one(
         kinds = ("named", "anonymous", "organisation")
         same = [h for h in history if _plural(h) == _plural(m)]  # "the official" is not "officials"
         found = _latest(same, kinds, noun=m.head) or _latest(history, kinds, noun=m.head)
-        if not found and m.head in GENERIC:
+        if not found and m.head in FALLBACK_NOUNS:
             found = _latest(history, (m.kind,), generic=True)
     elif m.kind == "named" and " " not in m.name:
         found = replace(m, name=_full_name(m.name, m.start, names))
     return found or m
+
+
+# "the official" with no earlier official is the latest generic anonymous speaker ("a senior
+# aide"); "the manager" or "the executive" is not taken for one (a copy that renames the
+# speaker must stay visible as such).
+FALLBACK_NOUNS = frozenset({"official", "source"})
 
 
 def _plural(m: SpeakerMention) -> bool:

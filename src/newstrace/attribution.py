@@ -32,7 +32,9 @@ Rules first, spaCy's dependency parse where they fail; every offset indexes
   ``speaker_start``/``speaker_end`` the mention as written.
 * Citations: "CNN reported", "according to the FT", "told Reuters", "a fresh FT report".
 
-``settings`` is taken for the uniform stage signature; nothing in it is read yet.
+``settings.parse_reported_speech`` (default on) lets the parser find reported speech in
+the sentences with a verb of reporting the rules left without one; off, only the
+quotes' sentences are parsed (faster, fewer indirect attributions).
 ``nlp`` (keyword) is the parser to use: default the process-wide parser-only pipeline of
 ``_nlp.shared()``, loaded on first use; ``False`` for rules only. At most
 ``MAX_PARSED_QUOTES`` quotes per article are parsed, so hostile input stays bounded.
@@ -45,7 +47,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from ._attribution_citations import citations
 from ._attribution_describe import describe, title_in
@@ -54,6 +56,8 @@ from ._attribution_lexicon import (
     ACCORDING_LAST,
     ADJUNCT,
     ALNUM,
+    ANON_DESCRIPTOR,
+    ANON_HEADS,
     AUX,
     BAD_START,
     CUE,
@@ -73,11 +77,20 @@ from ._attribution_lexicon import (
     TOKEN,
     WINDOW,
 )
-from ._attribution_parse import PARSE_WINDOW, Parsed, has_speech, parse_speakers
+from ._attribution_parse import (
+    MIXED_MIN_WORDS,
+    PARSE_WINDOW,
+    REPORTING_WORD,
+    Parsed,
+    has_speech,
+    parse_reported,
+    parse_speakers,
+)
 from ._attribution_speakers import (
     SpeakerMention,
     appositive,
     classify,
+    head_noun,
     left_candidate,
     name_index,
     resolve,
@@ -88,9 +101,14 @@ from ._nlp import NLP, shared
 from .config import Settings
 from .model import Article, Citation, Quote, Sentence, SpeakerKind
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 __all__ = ["MAX_QUOTE_CHARS", "extract_attribution"]
 
 MAX_PARSED_QUOTES = 150  # quotes per article sent to the parser (bounds hostile input)
+MAX_PARSED_SENTENCES = 300  # sentences per article parsed for reported speech
+MIN_REPORTING_WORDS = 6  # words outside quotes a sentence needs to be parsed for reported speech
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +172,14 @@ def extract_attribution(
     if not text or not sentences:
         return (), ()
     index = _Sentences(sentences)
-    raws = _direct_quotes(text, index, None if nlp is False else nlp or shared())
+    parser = None if nlp is False else nlp or shared()
+    parsed: list[tuple[int, Doc]] = []
+    raws = _direct_quotes(text, index, parser, parsed)
     indirect, extra = _indirect_quotes(text, index.items)
     raws.extend(indirect)
-    mentions = [r.mention for r in raws if r.mention] + extra
+    if parser is not None and (settings is None or settings.parse_reported_speech):
+        raws.extend(_parsed_reported(text, index.items, raws, parser, parsed))
+    mentions = [r.mention for r in raws if r.mention] + extra + _descriptors(text)
     resolved = resolve(mentions, name_index(text))
     quotes = _with_titles(text, [_to_quote(article.id, text, r, resolved) for r in raws])
     ordered = sorted(quotes, key=lambda q: (q.start, q.end, q.direct))
@@ -167,7 +189,9 @@ def extract_attribution(
 # --- direct quotes ---------------------------------------------------------------------------
 
 
-def _direct_quotes(text: str, index: _Sentences, nlp: NLP | None) -> list[_Raw]:
+def _direct_quotes(
+    text: str, index: _Sentences, nlp: NLP | None, parsed: list[tuple[int, Doc]]
+) -> list[_Raw]:
     found = [(m.start(), m.end()) for m in MARK.finditer(text)]
     marks = ([start for start, _ in found], [end for _, end in found])
     spans = [
@@ -177,12 +201,12 @@ def _direct_quotes(text: str, index: _Sentences, nlp: NLP | None) -> list[_Raw]:
     ]
     spans.sort(key=lambda s: (s.start, s.end))
     ruled = [_direct_speaker(text, span, index, marks) for span in spans]
-    parsed = _parse(text, spans, ruled, index, nlp) if nlp is not None else {}
+    found = _parse(text, spans, ruled, index, nlp, parsed) if nlp is not None else {}
     raws: list[_Raw] = []
     clauses: set[tuple[int, int]] = set()
     previous: tuple[_Span, SpeakerMention | None] | None = None
     for span, (mention, cue, strong) in zip(spans, ruled, strict=True):
-        if hit := parsed.get((span.start, span.end)):
+        if hit := found.get((span.start, span.end)):
             mention, cue = (mention, cue) if strong else (hit.mention, hit.cue)
             if hit.content and hit.content not in clauses:
                 clauses.add(hit.content)  # "X said Y was “Z”": the clause is reported speech
@@ -200,7 +224,12 @@ def _direct_quotes(text: str, index: _Sentences, nlp: NLP | None) -> list[_Raw]:
 
 
 def _parse(
-    text: str, spans: list[_Span], ruled: list[_Ruled], index: _Sentences, nlp: NLP
+    text: str,
+    spans: list[_Span],
+    ruled: list[_Ruled],
+    index: _Sentences,
+    nlp: NLP,
+    parsed: list[tuple[int, Doc]],
 ) -> dict[tuple[int, int], Parsed]:
     """Parse the sentences of quotes without a sure speaker (a cue verb next to the
     quote; only those can hold a partial quote inside reported speech, too) that
@@ -215,7 +244,7 @@ def _parse(
             speech[window] = has_speech(text[window[0] : window[1]])
         if speech[window] and len(requests) < MAX_PARSED_QUOTES:
             requests.append((span.start, span.end, *window))
-    return parse_speakers(text, requests, nlp)
+    return parse_speakers(text, requests, nlp, parsed)
 
 
 def _window(span: _Span, index: _Sentences) -> tuple[int, int]:
@@ -345,7 +374,8 @@ def _colon_speaker(text: str, lo: int, open_: int) -> SpeakerMention | None:
         word = token.group()
         if word.islower() and (word in AUX or word in ("also", "then") or word.endswith("ed")):
             break
-        named = classify(text, lo, end) if word.islower() and end > lo else None
+        noun = head_noun(word) in ANON_HEADS  # "A D.C.-based analyst": the phrase goes on
+        named = classify(text, lo, end) if word.islower() and end > lo and not noun else None
         if named and named.kind in ("named", "pronoun"):
             return named  # "Sanders made the following comment:"
         end = token.end()
@@ -392,6 +422,55 @@ def _indirect_quotes(
         elif mention:
             extra.append(mention)
     return raws, extra
+
+
+def _parsed_reported(
+    text: str,
+    sentences: Sequence[Sentence],
+    raws: list[_Raw],
+    nlp: NLP,
+    parsed: list[tuple[int, Doc]],
+) -> list[_Raw]:
+    """Reported clauses the parse finds in sentences with a verb of reporting that
+    the rules left without one; a clause that is only a direct quote is skipped."""
+    taken = [(r.start, r.end) for r in raws if not r.direct]
+    quoted = [(r.start, r.end) for r in raws if r.direct]
+    windows = [
+        (s.start, s.end)
+        for s in sentences
+        if REPORTING_WORD.search(s.text)
+        and not any(s.start <= a < s.end for a, _ in taken)
+        and _unquoted_words(text, s.start, s.end, quoted) >= MIN_REPORTING_WORDS
+    ][:MAX_PARSED_SENTENCES]
+    found = []
+    for hit in parse_reported(text, windows, nlp, parsed) if windows else []:
+        if any(hit.start < b and a < hit.end for a, b in taken):
+            continue
+        if _unquoted_words(text, hit.start, hit.end, quoted) < MIXED_MIN_WORDS:
+            continue
+        taken.append((hit.start, hit.end))
+        found.append(_Raw(hit.start, hit.end, False, hit.cue, hit.mention))
+    return found
+
+
+def _descriptors(text: str) -> list[SpeakerMention]:
+    """Anonymous sources described anywhere ("a senior official was cited in reports
+    as …"): antecedents for a later "the official" even when they are not quoted."""
+    found = []
+    for match in ANON_DESCRIPTOR.finditer(text):
+        mention = classify(text, *match.span())
+        if mention and mention.kind == "anonymous" and not mention.definite:
+            found.append(mention)
+    return found
+
+
+def _unquoted_words(text: str, start: int, end: int, quoted: list[tuple[int, int]]) -> int:
+    """Words of ``text[start:end]`` outside the direct quotes."""
+    inside = [(max(a, start), min(b, end)) for a, b in quoted if a < end and start < b]
+    return sum(
+        not any(a <= start + w.start() < b for a, b in inside)
+        for w in re.finditer(r"\w+", text[start:end])
+    )
 
 
 def _according_to(text: str, s: Sentence) -> tuple[_Raw | None, SpeakerMention | None]:

@@ -114,6 +114,9 @@ class Settings:
     # unsourced_mentions: "fold" = an article stating a claim without a source
     # adds no origin when other articles attribute it; "count" = it does.
     unsourced_mentions: str = "fold"
+    # attribution: parse the sentences with a verb of reporting for reported speech
+    # ("officials said the talks stalled"); off, only quotes' sentences are parsed
+    parse_reported_speech: bool = True
 
 
 def load_settings(path: str | Path | None = None, **overrides: object) -> Settings:
