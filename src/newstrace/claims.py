@@ -15,7 +15,8 @@ does):
 - with an embedder, their embeddings are close (``PARAPHRASE_SIMILARITY``);
   or fairly close (``RELATED_SIMILARITY``) while naming a common entity or
   number; or loosely close (``EVENT_SIMILARITY``) while reporting the same
-  kind of event (a request, a supply, a decision, casualties, …) about
+  kind of event (a request, a supply, a decision, a cancellation, casualties,
+  …) about
   compatible entities, or the same count.
 
 Units whose main event words differ, or of which one is negated and the
@@ -56,7 +57,8 @@ EVENT_SIMILARITY = 0.55
 COUNT_SIMILARITY = 0.4
 TOPIC_SHARE = 0.5
 MIN_SHARED_SOURCE_WORDS = 2
-SOURCE_SIMILARITY = 0.7
+SOURCE_SIMILARITY = 0.5
+LEXICAL_OVERLAP = 0.3
 ALIGNED_CLOSENESS = 0.4
 MAX_POSTING = 200
 COUNTER_JOINERS = frozenset({"saying", "adding", "insisting", "arguing", "stressing", "noting"})
@@ -123,6 +125,8 @@ _EVENT = re.compile(
     r"(?P<supply>provid(?:e|es|ed|ing)|send(?:s|ing)?|sent|supplying|supplied|"
     r"deliver(?:s|ed|ing)?|give|gives|gave|given|giving|transfer(?:s|red|ring)?|donat\w+)|"
     r"(?P<decision>decid\w+|decision)|"
+    r"(?P<cancellation>postpon\w+|put off|delay(?:s|ed|ing)?|cancel\w*|called off|scrap\w*|"
+    r"dropped|skipp\w*|never (?:happened|took place))|"
     r"(?P<casualty>injur\w+|hurt|harm(?:ed|ing)|wound\w+|kill\w+|died|dead|deaths?)|"
     r"(?P<arrest>arrest\w*|detain\w*|charged)|"
     r"(?P<resignation>resign\w*|quit|stepp(?:ed|ing) down)|"
@@ -149,13 +153,14 @@ _REPORTING_WORDS = re.compile(
     r"thursday|friday|saturday|sunday)\b",
     re.IGNORECASE,
 )
-STEM = 6
+STEM = 5
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 _DENIED = re.compile(
     r"\b(den(y|ies|ied|ying)|rejects?|rejected|dismiss(es|ed)?|refuted?|"
     r"(was|were|is|are|had) not aware|(have|has|had) not heard|no knowledge of|"
-    r"(is|was) (false|untrue|baseless)|fake news|disinformation|no truth)\b"
+    r"(is|was|are|were) (false|untrue|baseless|incorrect|inaccurate|wrong)|fake news|"
+    r"disinformation|no truth)\b"
 )
 _UNCERTAIN = re.compile(
     r"\b(not (yet )?clear|unclear|remains to be seen|unknown whether|could not (be )?confirm|"
@@ -436,13 +441,7 @@ def _paraphrase_pairs(
     if len(candidates) < 2:
         return []
     features = [unit_features(_EMBED_TEXT.get(_key(s), s.text), _frame_text(s)) for s in candidates]
-    named_by: dict[str, set[str]] = defaultdict(set)
-    for unit, feature in zip(candidates, features, strict=True):
-        for entity in feature.entities:
-            named_by[entity].add(unit.article_id)
-    articles = len({u.article_id for u in candidates})
-    topic = {e for e, a in named_by.items() if articles >= 3 and len(a) > TOPIC_SHARE * articles}
-    features = [replace(f, entities=f.entities - topic) for f in features]
+    features = _without_topic(candidates, features)
     pairs = []
     for offset in range(0, len(candidates), block):
         similarity = vectors[offset : offset + block] @ vectors.T
@@ -454,6 +453,20 @@ def _paraphrase_pairs(
                 if same_claim(score, features[i], features[j]):
                     pairs.append((_key(candidates[i]), _key(candidates[j])))
     return pairs
+
+
+def _without_topic(candidates: list[Sentence], features: list[Features]) -> list[Features]:
+    """Drop the entities and word stems most of the story's articles use: its topic."""
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for unit, feature in zip(candidates, features, strict=True):
+        for item in feature.entities | {f"stem:{stem}" for stem in feature.stems}:
+            used_by[item].add(unit.article_id)
+    articles = len({u.article_id for u in candidates})
+    if articles < 3:
+        return features
+    topic = {item for item, users in used_by.items() if len(users) > TOPIC_SHARE * articles}
+    stems = {item.removeprefix("stem:") for item in topic}
+    return [replace(f, entities=f.entities - topic, stems=f.stems - stems) for f in features]
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,6 +484,7 @@ class Features:
     negated: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()
     source: frozenset[str] = frozenset()
+    all_stems: frozenset[str] = frozenset()
 
 
 def unit_features(text: str, frame: str = "") -> Features:
@@ -491,10 +505,17 @@ def unit_features(text: str, frame: str = "") -> Features:
                 entities.add(SIDES.get(folded_word, folded_word))
     counts = tuple(NUMBER_WORDS.get(m[1], m[1]) for m in _COUNT.finditer(folded))
     negated = frozenset(m[1][:STEM] for m in _NEGATED.finditer(folded))
-    stems = frozenset(w[:STEM] for w in content_words(text))
+    stems = frozenset(w[:STEM] for w in content_words(text) if w not in CALENDAR)
     source = frozenset(content_words(_REPORTING_WORDS.sub(" ", frame)))
     return Features(
-        event, frozenset(entities), frozenset(numbers_of(text)), counts, negated, stems, source
+        event,
+        frozenset(entities),
+        frozenset(numbers_of(text)),
+        counts,
+        negated,
+        stems,
+        source,
+        stems,
     )
 
 
@@ -505,8 +526,8 @@ def _frame_text(unit: Sentence) -> str:
 
 def _negation_clash(first: Features, second: Features) -> bool:
     """One unit negates a word the other states: "not inspected" / "inspected"."""
-    return bool((first.negated - second.negated) & second.stems) or bool(
-        (second.negated - first.negated) & first.stems
+    return bool((first.negated - second.negated) & second.all_stems) or bool(
+        (second.negated - first.negated) & first.all_stems
     )
 
 
@@ -527,7 +548,8 @@ def same_claim(similarity: float, first: Features, second: Features) -> bool:
     same_source = len(first.source & second.source) >= MIN_SHARED_SOURCE_WORDS
     if similarity >= SOURCE_SIMILARITY and same_source:
         return True
-    if similarity >= RELATED_SIMILARITY and (shared_entity or same_count):
+    shared_stems = _dice(first.stems, second.stems) >= LEXICAL_OVERLAP
+    if similarity >= RELATED_SIMILARITY and (shared_entity or same_count or shared_stems):
         return True
     if similarity >= COUNT_SIMILARITY and same_count:
         return True
