@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._clauses import Unit, split_units
+from ._clauses import split_units
 from ._graph import UnionFind
 from ._text import STOPWORDS, content_words, fold, words
 from .config import Settings
@@ -64,10 +64,6 @@ MAX_POSTING = 200
 COUNTER_JOINERS = frozenset({"saying", "adding", "insisting", "arguing", "stressing", "noting"})
 
 Key = tuple[str, int, int]
-# The splitter's view of each unit (frame text, joiner), by unit key; filled by claim_units.
-_FRAMES: dict[Key, Unit] = {}
-# The text a unit is compared by when clauses nested in it are units of their own.
-_EMBED_TEXT: dict[Key, str] = {}
 
 SIDES = {
     "us": "us",
@@ -229,12 +225,23 @@ def is_candidate(sentence: Sentence) -> bool:
     return len(text.split()) >= MIN_CLAIM_WORDS and not text.endswith("?")
 
 
-def claim_units(sentences: Sequence[Sentence]) -> list[Sentence]:
-    """The claim units of an article's candidate sentences, as sentence-like spans.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimUnit(Sentence):
+    """A clause of a sentence: the sentence's index, the clause's offsets and text.
 
-    Each unit is a ``Sentence`` record whose offsets are the clause's, with
-    the index of the sentence it comes from.
+    ``frame`` is the reporting frame set aside ("a senior official said"),
+    ``joiner`` the words that introduced the clause ("saying"), and
+    ``compare_text`` the text it is compared by when clauses nested in it are
+    units of their own ("…, injuring seven workers, …" cut out).
     """
+
+    frame: str = ""
+    joiner: str = ""
+    compare_text: str = ""
+
+
+def claim_units(sentences: Sequence[Sentence]) -> list[ClaimUnit]:
+    """The claim units of an article's candidate sentences, in order."""
     units = []
     for sentence in sentences:
         if not is_candidate(sentence):
@@ -244,36 +251,36 @@ def claim_units(sentences: Sequence[Sentence]) -> list[Sentence]:
             text = sentence.text[unit.start : unit.end]
             if len(text.split()) < MIN_UNIT_WORDS:
                 continue
-            record = Sentence(
+            record = ClaimUnit(
                 article_id=sentence.article_id,
                 index=sentence.index,
                 paragraph=sentence.paragraph,
                 start=sentence.start + unit.start,
                 end=sentence.start + unit.end,
                 text=text,
+                frame=unit.frame,
+                joiner=unit.joiner,
             )
             records.append(record)
-            _FRAMES[_key(record)] = unit
-        _cut_nested(records)
-        units.extend(records)
+        units.extend(_cut_nested(records))
     return units
 
 
-def _cut_nested(units: list[Sentence]) -> None:
+def _cut_nested(units: list[ClaimUnit]) -> list[ClaimUnit]:
     """Compare a unit by its text without the units nested in it ("…, injuring seven, …")."""
+    cut = []
     for outer in units:
-        inner = [u for u in units if u is not outer and outer.start <= u.start < u.end <= outer.end]
-        if not inner:
-            continue
         text = outer.text
+        inner = [u for u in units if u is not outer and outer.start <= u.start < u.end <= outer.end]
         for unit in sorted(inner, key=lambda u: -u.start):
             text = text[: unit.start - outer.start] + text[unit.end - outer.start :]
-        _EMBED_TEXT[_key(outer)] = re.sub(r"\s*,(\s*,)+", ",", text)
+        cut.append(replace(outer, compare_text=re.sub(r"\s*,(\s*,)+", ",", text)))
+    return cut
 
 
 def _story_claims(
     story: Story,
-    candidates: list[Sentence],
+    candidates: list[ClaimUnit],
     reuse: Sequence[Reuse],
     settings: Settings,
     embedder: Embedder | None,
@@ -282,7 +289,7 @@ def _story_claims(
     stances = {key: unit_stance(s) for key, s in keys.items()}
     groups = UnionFind(keys)
     units = list(keys.values())
-    texts = [_EMBED_TEXT.get(_key(u), u.text) for u in units]
+    texts = [u.compare_text or u.text for u in units]
     vectors = embedder.embed(texts) if embedder and units else None
     pairs = _aligned_pairs(reuse, units, vectors)
     if vectors is None:
@@ -304,27 +311,24 @@ def _story_claims(
     return sorted(claims, key=lambda c: (-len({m.article_id for m in c.mentions}), c.id))
 
 
-def unit_stance(unit: Sentence) -> Stance:
+def unit_stance(unit: ClaimUnit) -> Stance:
     """A unit's stance: its own cue words, then those of its reporting frame."""
-    frame = _FRAMES.get(_key(unit))
     own = stance_of(unit.text)
-    if own != "asserted" or frame is None or not frame.frame:
+    if own != "asserted" or not unit.frame:
         return own
-    framed = stance_of(frame.frame)
+    framed = stance_of(unit.frame)
     return "attributed" if framed in ("asserted", "denied") else framed
 
 
-def _counter_claims(units: list[Sentence], stances: Mapping[Key, Stance]) -> list[tuple[Key, Key]]:
+def _counter_claims(units: list[ClaimUnit], stances: Mapping[Key, Stance]) -> list[tuple[Key, Key]]:
     """A denial and the assertion it introduces ("denied X, saying Y") in one sentence."""
     pairs = []
     for first, second in zip(units, units[1:], strict=False):
-        frame = _FRAMES.get(_key(second))
         if (
             first.article_id == second.article_id
             and first.index == second.index
             and stances[_key(first)] == "denied"
-            and frame is not None
-            and frame.joiner in COUNTER_JOINERS
+            and second.joiner in COUNTER_JOINERS
         ):
             pairs.append((_key(first), _key(second)))
     return pairs
@@ -365,7 +369,7 @@ def _statement(mentions: list[Sentence]) -> str:
 
 
 def _aligned_pairs(
-    reuse: Sequence[Reuse], units: list[Sentence], vectors: np.ndarray | None
+    reuse: Sequence[Reuse], units: list[ClaimUnit], vectors: np.ndarray | None
 ) -> list[tuple[Key, Key]]:
     """Units of sentences the reuse stage aligned: each with its closest counterpart."""
     by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -387,7 +391,7 @@ def _aligned_pairs(
     return pairs
 
 
-def _sentence_locator(units: list[Sentence]):  # type: ignore[no-untyped-def]
+def _sentence_locator(units: list[ClaimUnit]):  # type: ignore[no-untyped-def]
     spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for unit in units:
         spans[unit.article_id].append((unit.start, unit.end, unit.index))
@@ -401,14 +405,14 @@ def _sentence_locator(units: list[Sentence]):  # type: ignore[no-untyped-def]
     return locate
 
 
-def _closeness(units: list[Sentence], vectors: np.ndarray | None, i: int, j: int) -> float:
+def _closeness(units: list[ClaimUnit], vectors: np.ndarray | None, i: int, j: int) -> float:
     if vectors is not None:
         return float(vectors[i] @ vectors[j])
     return _dice(set(content_words(units[i].text)), set(content_words(units[j].text)))
 
 
-def _similar_pairs(candidates: list[Sentence], settings: Settings) -> list[tuple[Key, Key]]:
-    texts = [_EMBED_TEXT.get(_key(s), s.text) for s in candidates]
+def _similar_pairs(candidates: list[ClaimUnit], settings: Settings) -> list[tuple[Key, Key]]:
+    texts = [s.compare_text or s.text for s in candidates]
     bags = [frozenset(content_words(t)) for t in texts]
     numbers = [numbers_of(t) for t in texts]
     features = [unit_features(t) for t in texts]
@@ -435,12 +439,12 @@ def _similar_pairs(candidates: list[Sentence], settings: Settings) -> list[tuple
 
 
 def _paraphrase_pairs(
-    candidates: list[Sentence], vectors: np.ndarray, *, block: int = 512
+    candidates: list[ClaimUnit], vectors: np.ndarray, *, block: int = 512
 ) -> list[tuple[Key, Key]]:
     """Pairs of units of different articles that embeddings and their features join."""
     if len(candidates) < 2:
         return []
-    features = [unit_features(_EMBED_TEXT.get(_key(s), s.text), _frame_text(s)) for s in candidates]
+    features = [unit_features(s.compare_text or s.text, s.frame) for s in candidates]
     features = _without_topic(candidates, features)
     pairs = []
     for offset in range(0, len(candidates), block):
@@ -455,7 +459,7 @@ def _paraphrase_pairs(
     return pairs
 
 
-def _without_topic(candidates: list[Sentence], features: list[Features]) -> list[Features]:
+def _without_topic(candidates: list[ClaimUnit], features: list[Features]) -> list[Features]:
     """Drop the entities and word stems most of the story's articles use: its topic."""
     used_by: dict[str, set[str]] = defaultdict(set)
     for unit, feature in zip(candidates, features, strict=True):
@@ -517,11 +521,6 @@ def unit_features(text: str, frame: str = "") -> Features:
         source,
         stems,
     )
-
-
-def _frame_text(unit: Sentence) -> str:
-    frame = _FRAMES.get(_key(unit))
-    return frame.frame if frame else ""
 
 
 def _negation_clash(first: Features, second: Features) -> bool:
