@@ -95,3 +95,76 @@ def test_an_embedder_joins_paraphrases_that_share_few_words():
     assert group_claims(sentences) == ()
     (claim,) = group_claims(sentences, embedder=KeywordEmbedder())
     assert {m.article_id for m in claim.mentions} == {"a", "b"}
+
+
+def units_of(text):
+    from newstrace.claims import claim_units
+
+    article = make_article(text, article_id="a")
+    return article, claim_units(segment(article))
+
+
+def test_clauses_inside_reported_speech_are_mentions_with_offsets():
+    article, units = units_of(
+        "The senior official said the authority had ordered checks on its 11 other cranes "
+        "and that two of them had been taken out of service."
+    )
+    assert [u.text for u in units] == [
+        "the authority had ordered checks on its 11 other cranes",
+        "two of them had been taken out of service",
+    ]
+    assert all(article.text[u.start : u.end] == u.text for u in units)
+    assert {u.frame for u in units} == {"The senior official said"}
+
+
+def test_a_trailing_frame_is_set_aside_and_a_participle_is_its_own_unit():
+    _, units = units_of(
+        "A crane that collapsed on Friday, injuring seven workers, had not been inspected "
+        "for 14 months, port officials said, despite rules requiring a check every six months."
+    )
+    texts = [u.text for u in units]
+    assert "injuring seven workers" in texts
+    main = next(u for u in units if u.text.endswith("for 14 months"))
+    assert main.frame == "port officials said"
+    assert "injuring" not in main.compare_text
+
+
+def test_a_denial_keeps_what_it_denies():
+    from newstrace.claims import unit_stance
+
+    _, units = units_of("The embassy has publicly denied that the request was ever made.")
+    (unit,) = units
+    assert unit.text.startswith("The embassy has publicly denied")
+    assert unit_stance(unit) == "denied"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "similarity", "same"),
+    [
+        ("Russia asked China for armed drones", "China decided to give Russia support", 0.9, False),
+        (
+            "the crane had not been inspected for months",
+            "the crane was inspected in May",
+            0.9,
+            False,
+        ),
+        (
+            "Twelve workers were injured on Friday",
+            "Seven workers were injured on Friday",
+            0.95,
+            False,
+        ),
+        (
+            "Seven workers were injured, two seriously",
+            "seven people were taken to hospital",
+            0.45,
+            True,
+        ),
+        ("Moscow requested drones and shells", "Russia sought weapons from China", 0.6, True),
+        ("the council met on Tuesday", "the mayor spoke at length", 0.5, False),
+    ],
+)
+def test_same_claim_rules(first, second, similarity, same):
+    from newstrace.claims import same_claim, unit_features
+
+    assert same_claim(similarity, unit_features(first), unit_features(second)) is same

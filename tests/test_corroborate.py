@@ -1,4 +1,5 @@
 from newstrace.claims import group_claims
+from newstrace.config import Settings
 from newstrace.corroborate import anonymous_key, corroborate, outlet_matches, provenance_graph
 from newstrace.model import Citation, Quote, Reuse
 from newstrace.segment import segment
@@ -139,3 +140,121 @@ def test_provenance_graph_links_copies_citations_and_origins():
     assert {n.kind for n in nodes} == {"article", "outlet", "origin"}
     node_ids = {n.id for n in nodes}
     assert all(e.source in node_ids and e.target in node_ids for e in edges)
+
+
+RESIGNED = "The harbour master resigned on Tuesday night after the council vote"
+
+
+def cite(article, phrase, outlet):
+    start = article.text.index(phrase)
+    return Citation(
+        article_id=article.id, start=start, end=start + len(phrase), text=phrase, outlet=outlet
+    )
+
+
+def test_outlets_citing_each_other_in_a_loop_are_one_origin():
+    texts = {
+        "alpha": f"{RESIGNED}, the Beta Times reported.",
+        "beta": f"{RESIGNED}, Gamma Radio reported.",
+        "gamma": f"{RESIGNED}, Alpha News reported.",
+    }
+    outlets = {"alpha": "Alpha News", "beta": "Beta Times", "gamma": "Gamma Radio"}
+    articles, claims = setup(texts, **outlets)
+    citations = [
+        cite(articles[0], "the Beta Times reported", "Beta Times"),
+        cite(articles[1], "Gamma Radio reported", "Gamma Radio"),
+        cite(articles[2], "Alpha News reported", "Alpha News"),
+    ]
+    (claim,) = corroborate(claims, articles, (), (), citations)
+    assert claim.independent_count == 1
+    assert claim.origins[0].name.startswith("circular reporting of")
+    assert all("circular reporting" in " ".join(c.steps) for c in claim.chains)
+    counted = corroborate(
+        claims, articles, (), (), citations, settings=Settings(circular_reporting="count")
+    )
+    assert counted[0].independent_count == 3  # each cited outlet counts
+
+
+def test_an_outlet_citing_another_that_relays_its_source_is_one_origin():
+    texts = {
+        "alpha": f"{RESIGNED}, two officials said.",
+        "beta": f"{RESIGNED}, Alpha News reported, citing officials.",
+    }
+    articles, claims = setup(texts, alpha="Alpha News", beta="Beta Times")
+    quotes = [quote_over(articles[0], "two officials", "two officials")]
+    citations = [cite(articles[1], "Alpha News reported", "Alpha News")]
+    (claim,) = corroborate(claims, articles, (), quotes, citations)
+    assert claim.independent_count == 1
+    chain = next(c for c in claim.chains if c.article_id == "beta")
+    assert chain.steps[1:] == ("cites Alpha News", "Alpha News (alpha.txt)", "quotes two officials")
+
+
+def speaker_quote(article, phrase, speaker, kind, **fields):
+    start = article.text.index(phrase)
+    return Quote(
+        id=f"q-{article.id}",
+        article_id=article.id,
+        start=start,
+        end=start + len(phrase),
+        text=phrase,
+        speaker=speaker,
+        speaker_kind=kind,
+        direct=False,
+        **fields,
+    )
+
+
+def test_officials_and_a_body_of_one_government_are_one_origin_by_setting():
+    request = "Moscow asked Beijing for armed drones and ammunition in late February"
+    texts = {"x": f"{request}, US officials said.", "y": f"{request}, the White House said."}
+    articles, claims = setup(texts)
+    quotes = [
+        speaker_quote(articles[0], request, "US officials", "anonymous"),
+        speaker_quote(articles[1], request, "the White House", "organisation"),
+    ]
+    (claim,) = corroborate(claims, articles, (), quotes)
+    assert claim.independent_count == 1
+    reason = next(c for c in claim.chains if c.article_id == "y").steps[-1]
+    assert "one government (us)" in reason and "official_grouping" in reason
+    apart = corroborate(
+        claims, articles, (), quotes, settings=Settings(official_grouping="anonymous")
+    )
+    assert apart[0].independent_count == 2
+
+
+def test_a_spokesperson_speaks_for_their_organisation_by_setting():
+    texts = {
+        "x": "Its spokesman said he had not heard of any Russian request for drones and shells.",
+        "y": "The Chinese embassy in the US denied any Russian request for drones and shells.",
+    }
+    articles, claims = setup(texts)
+    quotes = [
+        speaker_quote(
+            articles[0],
+            "he had not heard of any Russian request for drones and shells",
+            "Liu Pengyu",
+            "named",
+            speaker_title="spokesman",
+            speaker_affiliation="Chinese Embassy in Washington",
+        )
+    ]
+    (claim,) = corroborate(claims, articles, (), quotes)
+    assert claim.mentions[0].stance == "denied"
+    assert claim.independent_count == 1
+    assert "speaks for chinese embassy" in " ".join(claim.chains[0].steps + claim.chains[1].steps)
+    apart = corroborate(claims, articles, (), quotes, settings=Settings(spokespeople="person"))
+    assert apart[0].independent_count == 2
+
+
+def test_a_bare_statement_adds_no_origin_when_others_attribute_the_claim():
+    texts = {"wire": CLAIM, "blog": "The crane had not been inspected for fourteen months."}
+    articles, claims = setup(texts)
+    quotes = [quote_over(articles[0], "two officials", "two officials")]
+    (claim,) = corroborate(claims, articles, (), quotes)
+    assert claim.independent_count == 1
+    blog = next(c for c in claim.chains if c.article_id == "blog")
+    assert "without naming a source" in blog.steps[-1]
+    counted = corroborate(
+        claims, articles, (), quotes, settings=Settings(unsourced_mentions="count")
+    )
+    assert counted[0].independent_count == 2

@@ -15,7 +15,8 @@ does):
 - with an embedder, their embeddings are close (``PARAPHRASE_SIMILARITY``);
   or fairly close (``RELATED_SIMILARITY``) while naming a common entity or
   number; or loosely close (``EVENT_SIMILARITY``) while reporting the same
-  kind of event (a request, a supply, a decision, casualties, …) about
+  kind of event (a request, a supply, a decision, a cancellation, casualties,
+  …) about
   compatible entities, or the same count.
 
 Units whose main event words differ, or of which one is negated and the
@@ -40,7 +41,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ._clauses import Unit, split_units
+from ._clauses import split_units
 from ._graph import UnionFind
 from ._text import STOPWORDS, content_words, fold, words
 from .config import Settings
@@ -56,16 +57,13 @@ EVENT_SIMILARITY = 0.55
 COUNT_SIMILARITY = 0.4
 TOPIC_SHARE = 0.5
 MIN_SHARED_SOURCE_WORDS = 2
-SOURCE_SIMILARITY = 0.7
+SOURCE_SIMILARITY = 0.5
+LEXICAL_OVERLAP = 0.3
 ALIGNED_CLOSENESS = 0.4
 MAX_POSTING = 200
 COUNTER_JOINERS = frozenset({"saying", "adding", "insisting", "arguing", "stressing", "noting"})
 
 Key = tuple[str, int, int]
-# The splitter's view of each unit (frame text, joiner), by unit key; filled by claim_units.
-_FRAMES: dict[Key, Unit] = {}
-# The text a unit is compared by when clauses nested in it are units of their own.
-_EMBED_TEXT: dict[Key, str] = {}
 
 SIDES = {
     "us": "us",
@@ -123,6 +121,8 @@ _EVENT = re.compile(
     r"(?P<supply>provid(?:e|es|ed|ing)|send(?:s|ing)?|sent|supplying|supplied|"
     r"deliver(?:s|ed|ing)?|give|gives|gave|given|giving|transfer(?:s|red|ring)?|donat\w+)|"
     r"(?P<decision>decid\w+|decision)|"
+    r"(?P<cancellation>postpon\w+|put off|delay(?:s|ed|ing)?|cancel\w*|called off|scrap\w*|"
+    r"dropped|skipp\w*|never (?:happened|took place))|"
     r"(?P<casualty>injur\w+|hurt|harm(?:ed|ing)|wound\w+|kill\w+|died|dead|deaths?)|"
     r"(?P<arrest>arrest\w*|detain\w*|charged)|"
     r"(?P<resignation>resign\w*|quit|stepp(?:ed|ing) down)|"
@@ -149,13 +149,14 @@ _REPORTING_WORDS = re.compile(
     r"thursday|friday|saturday|sunday)\b",
     re.IGNORECASE,
 )
-STEM = 6
+STEM = 5
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 
 _DENIED = re.compile(
     r"\b(den(y|ies|ied|ying)|rejects?|rejected|dismiss(es|ed)?|refuted?|"
     r"(was|were|is|are|had) not aware|(have|has|had) not heard|no knowledge of|"
-    r"(is|was) (false|untrue|baseless)|fake news|disinformation|no truth)\b"
+    r"(is|was|are|were) (false|untrue|baseless|incorrect|inaccurate|wrong)|fake news|"
+    r"disinformation|no truth)\b"
 )
 _UNCERTAIN = re.compile(
     r"\b(not (yet )?clear|unclear|remains to be seen|unknown whether|could not (be )?confirm|"
@@ -224,12 +225,23 @@ def is_candidate(sentence: Sentence) -> bool:
     return len(text.split()) >= MIN_CLAIM_WORDS and not text.endswith("?")
 
 
-def claim_units(sentences: Sequence[Sentence]) -> list[Sentence]:
-    """The claim units of an article's candidate sentences, as sentence-like spans.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimUnit(Sentence):
+    """A clause of a sentence: the sentence's index, the clause's offsets and text.
 
-    Each unit is a ``Sentence`` record whose offsets are the clause's, with
-    the index of the sentence it comes from.
+    ``frame`` is the reporting frame set aside ("a senior official said"),
+    ``joiner`` the words that introduced the clause ("saying"), and
+    ``compare_text`` the text it is compared by when clauses nested in it are
+    units of their own ("…, injuring seven workers, …" cut out).
     """
+
+    frame: str = ""
+    joiner: str = ""
+    compare_text: str = ""
+
+
+def claim_units(sentences: Sequence[Sentence]) -> list[ClaimUnit]:
+    """The claim units of an article's candidate sentences, in order."""
     units = []
     for sentence in sentences:
         if not is_candidate(sentence):
@@ -239,36 +251,36 @@ def claim_units(sentences: Sequence[Sentence]) -> list[Sentence]:
             text = sentence.text[unit.start : unit.end]
             if len(text.split()) < MIN_UNIT_WORDS:
                 continue
-            record = Sentence(
+            record = ClaimUnit(
                 article_id=sentence.article_id,
                 index=sentence.index,
                 paragraph=sentence.paragraph,
                 start=sentence.start + unit.start,
                 end=sentence.start + unit.end,
                 text=text,
+                frame=unit.frame,
+                joiner=unit.joiner,
             )
             records.append(record)
-            _FRAMES[_key(record)] = unit
-        _cut_nested(records)
-        units.extend(records)
+        units.extend(_cut_nested(records))
     return units
 
 
-def _cut_nested(units: list[Sentence]) -> None:
+def _cut_nested(units: list[ClaimUnit]) -> list[ClaimUnit]:
     """Compare a unit by its text without the units nested in it ("…, injuring seven, …")."""
+    cut = []
     for outer in units:
-        inner = [u for u in units if u is not outer and outer.start <= u.start < u.end <= outer.end]
-        if not inner:
-            continue
         text = outer.text
+        inner = [u for u in units if u is not outer and outer.start <= u.start < u.end <= outer.end]
         for unit in sorted(inner, key=lambda u: -u.start):
             text = text[: unit.start - outer.start] + text[unit.end - outer.start :]
-        _EMBED_TEXT[_key(outer)] = re.sub(r"\s*,(\s*,)+", ",", text)
+        cut.append(replace(outer, compare_text=re.sub(r"\s*,(\s*,)+", ",", text)))
+    return cut
 
 
 def _story_claims(
     story: Story,
-    candidates: list[Sentence],
+    candidates: list[ClaimUnit],
     reuse: Sequence[Reuse],
     settings: Settings,
     embedder: Embedder | None,
@@ -277,7 +289,7 @@ def _story_claims(
     stances = {key: unit_stance(s) for key, s in keys.items()}
     groups = UnionFind(keys)
     units = list(keys.values())
-    texts = [_EMBED_TEXT.get(_key(u), u.text) for u in units]
+    texts = [u.compare_text or u.text for u in units]
     vectors = embedder.embed(texts) if embedder and units else None
     pairs = _aligned_pairs(reuse, units, vectors)
     if vectors is None:
@@ -299,27 +311,24 @@ def _story_claims(
     return sorted(claims, key=lambda c: (-len({m.article_id for m in c.mentions}), c.id))
 
 
-def unit_stance(unit: Sentence) -> Stance:
+def unit_stance(unit: ClaimUnit) -> Stance:
     """A unit's stance: its own cue words, then those of its reporting frame."""
-    frame = _FRAMES.get(_key(unit))
     own = stance_of(unit.text)
-    if own != "asserted" or frame is None or not frame.frame:
+    if own != "asserted" or not unit.frame:
         return own
-    framed = stance_of(frame.frame)
+    framed = stance_of(unit.frame)
     return "attributed" if framed in ("asserted", "denied") else framed
 
 
-def _counter_claims(units: list[Sentence], stances: Mapping[Key, Stance]) -> list[tuple[Key, Key]]:
+def _counter_claims(units: list[ClaimUnit], stances: Mapping[Key, Stance]) -> list[tuple[Key, Key]]:
     """A denial and the assertion it introduces ("denied X, saying Y") in one sentence."""
     pairs = []
     for first, second in zip(units, units[1:], strict=False):
-        frame = _FRAMES.get(_key(second))
         if (
             first.article_id == second.article_id
             and first.index == second.index
             and stances[_key(first)] == "denied"
-            and frame is not None
-            and frame.joiner in COUNTER_JOINERS
+            and second.joiner in COUNTER_JOINERS
         ):
             pairs.append((_key(first), _key(second)))
     return pairs
@@ -360,7 +369,7 @@ def _statement(mentions: list[Sentence]) -> str:
 
 
 def _aligned_pairs(
-    reuse: Sequence[Reuse], units: list[Sentence], vectors: np.ndarray | None
+    reuse: Sequence[Reuse], units: list[ClaimUnit], vectors: np.ndarray | None
 ) -> list[tuple[Key, Key]]:
     """Units of sentences the reuse stage aligned: each with its closest counterpart."""
     by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -382,7 +391,7 @@ def _aligned_pairs(
     return pairs
 
 
-def _sentence_locator(units: list[Sentence]):  # type: ignore[no-untyped-def]
+def _sentence_locator(units: list[ClaimUnit]):  # type: ignore[no-untyped-def]
     spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for unit in units:
         spans[unit.article_id].append((unit.start, unit.end, unit.index))
@@ -396,14 +405,14 @@ def _sentence_locator(units: list[Sentence]):  # type: ignore[no-untyped-def]
     return locate
 
 
-def _closeness(units: list[Sentence], vectors: np.ndarray | None, i: int, j: int) -> float:
+def _closeness(units: list[ClaimUnit], vectors: np.ndarray | None, i: int, j: int) -> float:
     if vectors is not None:
         return float(vectors[i] @ vectors[j])
     return _dice(set(content_words(units[i].text)), set(content_words(units[j].text)))
 
 
-def _similar_pairs(candidates: list[Sentence], settings: Settings) -> list[tuple[Key, Key]]:
-    texts = [_EMBED_TEXT.get(_key(s), s.text) for s in candidates]
+def _similar_pairs(candidates: list[ClaimUnit], settings: Settings) -> list[tuple[Key, Key]]:
+    texts = [s.compare_text or s.text for s in candidates]
     bags = [frozenset(content_words(t)) for t in texts]
     numbers = [numbers_of(t) for t in texts]
     features = [unit_features(t) for t in texts]
@@ -430,19 +439,13 @@ def _similar_pairs(candidates: list[Sentence], settings: Settings) -> list[tuple
 
 
 def _paraphrase_pairs(
-    candidates: list[Sentence], vectors: np.ndarray, *, block: int = 512
+    candidates: list[ClaimUnit], vectors: np.ndarray, *, block: int = 512
 ) -> list[tuple[Key, Key]]:
     """Pairs of units of different articles that embeddings and their features join."""
     if len(candidates) < 2:
         return []
-    features = [unit_features(_EMBED_TEXT.get(_key(s), s.text), _frame_text(s)) for s in candidates]
-    named_by: dict[str, set[str]] = defaultdict(set)
-    for unit, feature in zip(candidates, features, strict=True):
-        for entity in feature.entities:
-            named_by[entity].add(unit.article_id)
-    articles = len({u.article_id for u in candidates})
-    topic = {e for e, a in named_by.items() if articles >= 3 and len(a) > TOPIC_SHARE * articles}
-    features = [replace(f, entities=f.entities - topic) for f in features]
+    features = [unit_features(s.compare_text or s.text, s.frame) for s in candidates]
+    features = _without_topic(candidates, features)
     pairs = []
     for offset in range(0, len(candidates), block):
         similarity = vectors[offset : offset + block] @ vectors.T
@@ -454,6 +457,20 @@ def _paraphrase_pairs(
                 if same_claim(score, features[i], features[j]):
                     pairs.append((_key(candidates[i]), _key(candidates[j])))
     return pairs
+
+
+def _without_topic(candidates: list[ClaimUnit], features: list[Features]) -> list[Features]:
+    """Drop the entities and word stems most of the story's articles use: its topic."""
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for unit, feature in zip(candidates, features, strict=True):
+        for item in feature.entities | {f"stem:{stem}" for stem in feature.stems}:
+            used_by[item].add(unit.article_id)
+    articles = len({u.article_id for u in candidates})
+    if articles < 3:
+        return features
+    topic = {item for item, users in used_by.items() if len(users) > TOPIC_SHARE * articles}
+    stems = {item.removeprefix("stem:") for item in topic}
+    return [replace(f, entities=f.entities - topic, stems=f.stems - stems) for f in features]
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,6 +488,7 @@ class Features:
     negated: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()
     source: frozenset[str] = frozenset()
+    all_stems: frozenset[str] = frozenset()
 
 
 def unit_features(text: str, frame: str = "") -> Features:
@@ -491,22 +509,24 @@ def unit_features(text: str, frame: str = "") -> Features:
                 entities.add(SIDES.get(folded_word, folded_word))
     counts = tuple(NUMBER_WORDS.get(m[1], m[1]) for m in _COUNT.finditer(folded))
     negated = frozenset(m[1][:STEM] for m in _NEGATED.finditer(folded))
-    stems = frozenset(w[:STEM] for w in content_words(text))
+    stems = frozenset(w[:STEM] for w in content_words(text) if w not in CALENDAR)
     source = frozenset(content_words(_REPORTING_WORDS.sub(" ", frame)))
     return Features(
-        event, frozenset(entities), frozenset(numbers_of(text)), counts, negated, stems, source
+        event,
+        frozenset(entities),
+        frozenset(numbers_of(text)),
+        counts,
+        negated,
+        stems,
+        source,
+        stems,
     )
-
-
-def _frame_text(unit: Sentence) -> str:
-    frame = _FRAMES.get(_key(unit))
-    return frame.frame if frame else ""
 
 
 def _negation_clash(first: Features, second: Features) -> bool:
     """One unit negates a word the other states: "not inspected" / "inspected"."""
-    return bool((first.negated - second.negated) & second.stems) or bool(
-        (second.negated - first.negated) & first.stems
+    return bool((first.negated - second.negated) & second.all_stems) or bool(
+        (second.negated - first.negated) & first.all_stems
     )
 
 
@@ -527,7 +547,8 @@ def same_claim(similarity: float, first: Features, second: Features) -> bool:
     same_source = len(first.source & second.source) >= MIN_SHARED_SOURCE_WORDS
     if similarity >= SOURCE_SIMILARITY and same_source:
         return True
-    if similarity >= RELATED_SIMILARITY and (shared_entity or same_count):
+    shared_stems = _dice(first.stems, second.stems) >= LEXICAL_OVERLAP
+    if similarity >= RELATED_SIMILARITY and (shared_entity or same_count or shared_stems):
         return True
     if similarity >= COUNT_SIMILARITY and same_count:
         return True

@@ -34,8 +34,9 @@ adds its reason as the last step of the chain):
   (A cites B, which cites A) are one origin, not one each ("count": each
   cited outlet counts);
 - ``unsourced_mentions="fold"``: an article stating the claim without any
-  source does not add an origin when other articles attribute it ("count":
-  its own reporting counts as an origin).
+  source, and without a sign of its own evidence ("records seen by", "has
+  learned", "we found"), does not add an origin when other articles
+  attribute it ("count": such statements count as own reporting).
 
 ``independent_count`` is the number of distinct origins; ``chains`` holds
 one explanation per mentioning article. A claim denied by some mentions
@@ -128,6 +129,11 @@ _DENIER = re.compile(
     r"^\W*(?P<denier>[A-Z][^,;:]{2,80}?)\s+(?:(?:has|have|had|also|quickly|publicly|flatly|"
     r"strongly|firmly|swiftly|already)\s+)*(?:den(?:y|ies|ied)|rejected|rejects|dismissed|"
     r"dismisses|refuted)\b"
+)
+_OWN_EVIDENCE = re.compile(
+    r"\b(?:seen by|obtained by|reviewed by|has learned|have learned|witnessed|our reporters?|"
+    r"(?:records|documents|data|figures|footage|images|logs) (?:seen|show|shows|showed|obtained|"
+    r"reviewed)|this (?:newspaper|paper|site|station)|we (?:saw|found|counted|confirmed))\b"
 )
 _PRONOUN = re.compile(r"(?:he|she|it|they|we|i|you|this|that)")
 _DOCUMENT = re.compile(r"\b(cable|memo|document|report|letter|filing|statement|email)s?\b")
@@ -343,7 +349,7 @@ class _Tracer:
                 return quote
         start, end = self._sentence(mention)
         for quote in quotes:
-            speaker_start = quote.speaker_start if quote.speaker_start is not None else -1
+            speaker_start = quote.start if quote.speaker_start is None else quote.speaker_start
             if quote.start < end and quote.end > start and start <= speaker_start < end:
                 return quote
         return None
@@ -551,12 +557,12 @@ def _group_governments(mapping: dict[str, tuple[str, str]]) -> None:
 
 def _fold_unsourced(mapping: dict[str, tuple[str, str]], traces: Mapping[str, _Trace]) -> None:
     """Unsourced statements do not add an origin when other articles attribute the claim."""
-    groups = Counter(_resolve(mapping, t.key)[0] for t in traces.values() if not _unsourced(t.key))
+    groups = Counter(_resolve(mapping, t.key)[0] for t in traces.values() if not _unsourced(t))
     if not groups:
         return
     main = min(groups, key=lambda k: (-groups[k], k))
     for trace in traces.values():
-        if _unsourced(trace.key):
+        if _unsourced(trace):
             mapping[trace.key] = (
                 main,
                 "states it without naming a source: not counted as an "
@@ -564,8 +570,11 @@ def _fold_unsourced(mapping: dict[str, tuple[str, str]], traces: Mapping[str, _T
             )
 
 
-def _unsourced(key: str) -> bool:
-    return key.startswith(("own:", "upstream:"))
+def _unsourced(trace: _Trace) -> bool:
+    """A bare statement: no speaker, no citation, no sign of the outlet's own evidence."""
+    if not trace.key.startswith(("own:", "upstream:")):
+        return False
+    return not any(_OWN_EVIDENCE.search(fold(span.text)) for span in trace.origin.evidence)
 
 
 def _owner(groups: Mapping[str, tuple[str, str]], key: str) -> str:
