@@ -9,6 +9,7 @@ steps link the article descriptions the corroborate stage wrote.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -133,10 +134,13 @@ def _timeline_row(
 def article_names(articles: tuple[Article, ...]) -> dict[str, str]:
     """How chain steps name articles (``"Outlet (file.txt)"``), mapped to article ids."""
     names: dict[str, str] = {}
+    bases = Counter(PurePath(a.source_path).name for a in articles)
     for article in articles:
         base = PurePath(article.source_path).name
         names[f"{article.outlet or base} ({base})"] = article.id
         names[article.id] = article.id
+        if bases[base] == 1 and len(base) > 3:  # an article without outlet is named by its file
+            names[base] = article.id
     return names
 
 
