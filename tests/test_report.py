@@ -549,3 +549,33 @@ def test_altered_quote_marks_only_the_changed_words() -> None:
     assert '<mark class="sub" title="differs from q2">' not in section  # nothing replaced here
     assert '<mark class="was">not</mark>' in section  # the other wording shows the added word
     assert "differ from q2" in section
+
+
+def test_articles_without_title_or_outlet_read_well() -> None:
+    text = "The port reopened on Monday after a week, officials said.\nMore text."
+    a = _article("u1", text)  # no title, no outlet: named by its file, corpus/u1.txt
+    b = _article("u2", "Dockers went back to work.", title="Dockers return")
+    mention = Mention(article_id=a.id, start=0, end=20, text=text[:20])
+    claim = Claim(
+        id="c1",
+        statement=text.splitlines()[0],
+        mentions=(mention,),
+        origins=(Origin(kind="own_reporting", name="own reporting of u1.txt"),),
+        independent_count=1,
+        chains=(
+            Chain(
+                article_id=a.id,
+                steps=("u1.txt", "own reporting of u1.txt"),
+                origin="own reporting of u1.txt",
+            ),
+        ),
+    )
+    brief = Brief(articles=(a, b), claims=(claim,))
+    html, md = render_html(brief), render_markdown(brief)
+    assert "outlets not given" in html and "0 outlets" not in html
+    assert "(untitled) The port reopened on Monday" in html  # not the file path
+    assert "(untitled) The port reopened" in md
+    assert "own reporting of article A" in html and "own reporting of u1.txt" not in html
+    assert "own reporting of article A" in md
+    chain = html[html.index('<ol class="chains">') :]
+    assert chain.index('<a class="aref" href="#article-') < chain.index("own reporting")

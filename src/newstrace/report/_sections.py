@@ -144,6 +144,28 @@ def article_names(articles: tuple[Article, ...]) -> dict[str, str]:
     return names
 
 
+def origin_namer(brief: Brief, labels: dict[str, str]) -> Callable[[str], str]:
+    """Shows an origin name with the article files or ids it names (``own reporting of
+    002_x.txt``) replaced by the articles' labels (``own reporting of article C``)."""
+    names = article_names(brief.articles)
+    pattern = names_pattern(names)
+
+    def shown(name: str) -> str:
+        if pattern is None:
+            return name
+        return pattern.sub(lambda m: f"article {label_for(labels, names[m.group(0)])}", name)
+
+    return shown
+
+
+def article_title(article: Article) -> str:
+    """The title, or for an untitled article the start of its text, marked as such."""
+    if article.title.strip():
+        return article.title
+    first = next((line for line in article.text.splitlines() if line.strip()), "")
+    return f"(untitled) {shorten(first, 80)}" if first else PurePath(article.source_path).name
+
+
 def names_pattern(names: dict[str, str]) -> re.Pattern[str] | None:
     """One pattern matching any of ``names``, longest first."""
     if not names:

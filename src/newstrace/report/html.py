@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import cache
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -33,6 +33,7 @@ from newstrace.report._graph_view import story_graph
 from newstrace.report._sections import (
     Link,
     article_names,
+    article_title,
     names_pattern,
     origin_rows,
     step_links,
@@ -294,7 +295,7 @@ class _Context:
         return ArticleRef(
             id=article_id,
             label=label_for(self.labels, article_id),
-            title=_title(article) if article else "(not in this brief)",
+            title=article_title(article) if article else "(not in this brief)",
             outlet=(article.outlet or "") if article else "",
             published=(article.published or "") if article else "",
             source_path=article.source_path if article else "",
@@ -315,14 +316,6 @@ class _Context:
             if same and f"cite-{i}" in self.rendered:
                 return f"#cite-{i}"
         return "#" + anchor("article", article_id)
-
-
-def _title(article: Article) -> str:
-    """The title, or for an untitled article the start of its text, marked as such."""
-    if article.title.strip():
-        return article.title
-    first = next((line for line in article.text.splitlines() if line.strip()), "")
-    return f"(untitled) {shorten(first, 80)}" if first else PurePath(article.source_path).name
 
 
 def _article_marks(ctx: _Context) -> dict[str, list[Mark]]:
