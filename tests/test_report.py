@@ -512,3 +512,70 @@ def test_bundled_edges_of_a_wrapped_family_never_cross_a_box() -> None:
                 inside_x = min(x1, x2) < right - 0.5 and max(x1, x2) > left + 0.5
                 inside_y = min(y1, y2) < bottom - 0.5 and max(y1, y2) > top + 0.5
                 assert not (inside_x and inside_y), (edge.tip, (x1, y1, x2, y2))
+
+
+def test_altered_quote_marks_only_the_changed_words() -> None:
+    from newstrace.report.html import word_changes
+
+    ours, theirs = word_changes("We see no sign of that, he said", "We don't see any sign of that")
+    here = "We see no sign of that, he said"
+    there = "We don't see any sign of that"
+    assert [here[a:b] for a, b in ours] == ["no", "he said"]
+    assert [there[a:b] for a, b in theirs] == ["don't", "any"]
+    text = 'Officials said: "It is safe to return," the mayor said.'
+    a = _article("q1", text, title="Port", outlet="Outlet")
+    quote_text = '"It is safe to return,"'
+    start = text.index(quote_text)
+    quote = Quote(
+        id="q",
+        article_id=a.id,
+        start=start,
+        end=start + len(quote_text),
+        text=quote_text,
+        speaker="the mayor",
+        speaker_kind="named",
+        direct=True,
+    )
+    flag = Flag(
+        article_id=a.id,
+        kind="altered_quote",
+        start=quote.start,
+        end=quote.end,
+        text=quote_text,
+        evidence=f'quote reads “{quote_text}” here but “"It is not safe to return,"” in q2',
+    )
+    html = render_html(Brief(articles=(a,), quotes=(quote,), flags=(flag,)))
+    section = html[html.index('id="quotes"') :]
+    assert '<mark class="sub" title="differs from q2">' not in section  # nothing replaced here
+    assert '<mark class="was">not</mark>' in section  # the other wording shows the added word
+    assert "differ from q2" in section
+
+
+def test_articles_without_title_or_outlet_read_well() -> None:
+    text = "The port reopened on Monday after a week, officials said.\nMore text."
+    a = _article("u1", text)  # no title, no outlet: named by its file, corpus/u1.txt
+    b = _article("u2", "Dockers went back to work.", title="Dockers return")
+    mention = Mention(article_id=a.id, start=0, end=20, text=text[:20])
+    claim = Claim(
+        id="c1",
+        statement=text.splitlines()[0],
+        mentions=(mention,),
+        origins=(Origin(kind="own_reporting", name="own reporting of u1.txt"),),
+        independent_count=1,
+        chains=(
+            Chain(
+                article_id=a.id,
+                steps=("u1.txt", "own reporting of u1.txt"),
+                origin="own reporting of u1.txt",
+            ),
+        ),
+    )
+    brief = Brief(articles=(a, b), claims=(claim,))
+    html, md = render_html(brief), render_markdown(brief)
+    assert "outlets not given" in html and "0 outlets" not in html
+    assert "(untitled) The port reopened on Monday" in html  # not the file path
+    assert "(untitled) The port reopened" in md
+    assert "own reporting of article A" in html and "own reporting of u1.txt" not in html
+    assert "own reporting of article A" in md
+    chain = html[html.index('<ol class="chains">') :]
+    assert chain.index('<a class="aref" href="#article-') < chain.index("own reporting")

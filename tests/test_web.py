@@ -301,3 +301,21 @@ def test_api_upload_in_the_background(tmp_path: Path) -> None:
         time.sleep(0.1)
     assert job["state"] == "done" and job["report"]["articles"] == 1
     assert [j["id"] for j in client.get("/api/projects/p/jobs").json()] == [job["id"]]
+
+
+def test_a_failing_ingest_ends_with_a_one_line_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(tmp_path)
+    client.post("/api/projects", params={"name": "p"})
+    projects = client.app.state.projects
+
+    def broken(name: str, paths: list[str], **_: object) -> None:
+        raise RuntimeError("disk full\nwith a second line")
+
+    monkeypatch.setattr(projects, "ingest", broken)
+    page = _finished(client, _upload(client, "p", [("a.txt", b"Title\n\nText.")]))
+    assert 'data-state="failed"' in page.text
+    assert "analysis failed: RuntimeError: disk full" in page.text
+    assert "second line" not in page.text and "Traceback" not in page.text
+    assert client.get("/api/projects/p/jobs").json()[0]["state"] == "failed"

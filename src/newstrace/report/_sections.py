@@ -9,6 +9,7 @@ steps link the article descriptions the corroborate stage wrote.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -133,11 +134,36 @@ def _timeline_row(
 def article_names(articles: tuple[Article, ...]) -> dict[str, str]:
     """How chain steps name articles (``"Outlet (file.txt)"``), mapped to article ids."""
     names: dict[str, str] = {}
+    bases = Counter(PurePath(a.source_path).name for a in articles)
     for article in articles:
         base = PurePath(article.source_path).name
         names[f"{article.outlet or base} ({base})"] = article.id
         names[article.id] = article.id
+        if bases[base] == 1 and len(base) > 3:  # an article without outlet is named by its file
+            names[base] = article.id
     return names
+
+
+def origin_namer(brief: Brief, labels: dict[str, str]) -> Callable[[str], str]:
+    """Shows an origin name with the article files or ids it names (``own reporting of
+    002_x.txt``) replaced by the articles' labels (``own reporting of article C``)."""
+    names = article_names(brief.articles)
+    pattern = names_pattern(names)
+
+    def shown(name: str) -> str:
+        if pattern is None:
+            return name
+        return pattern.sub(lambda m: f"article {label_for(labels, names[m.group(0)])}", name)
+
+    return shown
+
+
+def article_title(article: Article) -> str:
+    """The title, or for an untitled article the start of its text, marked as such."""
+    if article.title.strip():
+        return article.title
+    first = next((line for line in article.text.splitlines() if line.strip()), "")
+    return f"(untitled) {shorten(first, 80)}" if first else PurePath(article.source_path).name
 
 
 def names_pattern(names: dict[str, str]) -> re.Pattern[str] | None:

@@ -175,7 +175,12 @@ class Verdict:
         """``(text, section anchor)`` per figure; flags and skips only when present."""
         parts = [
             (plural(self.articles, "article"), "articles"),
-            (plural(self.outlets, "outlet"), "articles"),
+            (
+                plural(self.outlets, "outlet")
+                if self.outlets or not self.articles
+                else "outlets not given",
+                "articles",
+            ),
             (plural(self.families, "copy family", "copy families"), "families"),
             (plural(self.origins, "independent origin"), "origins"),
             (plural(self.claims, "claim"), "claims"),

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from newstrace.report._graph_view import story_graph
 from newstrace.report._sections import (
     Link,
     article_names,
+    article_title,
     names_pattern,
     origin_rows,
     step_links,
@@ -235,6 +237,7 @@ class QuoteView:
     segments: list[Segment]
     altered: list[str]
     also: list[SpanView]
+    versions: list[tuple[str, list[Segment]]] = field(default_factory=list)  # (where, wording)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -268,6 +271,15 @@ class _Context:
         self.names = article_names(brief.articles)
         self.pattern = names_pattern(self.names)
 
+    def display(self, name: str) -> str:
+        """An origin name with the article files it names (``own reporting of 002_x.txt``)
+        replaced by the articles' labels (``own reporting of article C``)."""
+        if self.pattern is None:
+            return name
+        return self.pattern.sub(
+            lambda m: f"article {label_for(self.labels, self.names[m.group(0)])}", name
+        )
+
     def named(self, text: str) -> str:
         """``text`` with the article ids it mentions replaced by their labels."""
         return _WORD.sub(lambda m: self.labels.get(m.group(0), m.group(0)), text)
@@ -283,7 +295,7 @@ class _Context:
         return ArticleRef(
             id=article_id,
             label=label_for(self.labels, article_id),
-            title=(article.title or article.source_path) if article else "(not in this brief)",
+            title=article_title(article) if article else "(not in this brief)",
             outlet=(article.outlet or "") if article else "",
             published=(article.published or "") if article else "",
             source_path=article.source_path if article else "",
@@ -410,7 +422,7 @@ def _origin_view(ctx: _Context, origin: Origin) -> OriginView:
         )
         for e in origin.evidence
     ]
-    return OriginView(kind=origin.kind, name=origin.name, evidence=evidence)
+    return OriginView(kind=origin.kind, name=ctx.display(origin.name), evidence=evidence)
 
 
 def _claim_view(ctx: _Context, claim: Claim) -> ClaimView:
@@ -432,7 +444,7 @@ def _claim_view(ctx: _Context, claim: Claim) -> ClaimView:
             ChainView(
                 article=ctx.ref(c.article_id),
                 steps=[_step_links(ctx, s) for s in c.steps],
-                origin=c.origin,
+                origin=ctx.display(c.origin),
             )
             for c in claim.chains
         ],
@@ -456,12 +468,23 @@ def _quote_groups(ctx: _Context) -> list[QuoteGroup]:
         span = ctx.span(f"quote-{index[id(q)]}", q.article_id, text, q.cue or "", note)
         inside = [f for f in flags.get(q.article_id, []) if q.start <= f.start and f.end <= q.end]
         shift = q.start + max(q.text.find(text), 0)
-        marks = [
-            Mark(f.start - shift, f.end - shift, "sub", title=f"{f.kind}: {f.evidence}")
-            for f in inside
-        ]
-        evidence = [f"{f.kind.replace('_', ' ')}: {ctx.named(f.evidence)}" for f in inside]
-        return QuoteView(span=span, segments=highlight(text, marks), altered=evidence, also=[])
+        marks, evidence, versions = [], [], []
+        for f in inside:
+            other = _other_wording(f) if f.kind == "altered_quote" else None
+            if other is None:
+                title = f"{f.kind}: {f.evidence}"
+                marks.append(Mark(f.start - shift, f.end - shift, "sub", title=title))
+                evidence.append(f"{f.kind.replace('_', ' ')}: {ctx.named(f.evidence)}")
+                continue
+            wording, where = other
+            wording = bare_quote(wording) if q.direct else wording
+            where = ctx.named(where)
+            ours, theirs = word_changes(text, wording)
+            marks += [Mark(a, b, "sub", title=f"differs from {where}") for a, b in ours]
+            evidence.append(f"altered quote: the words marked differ from {where}")
+            versions.append((where, highlight(wording, [Mark(a, b, "was") for a, b in theirs])))
+        segments = highlight(text, marks)
+        return QuoteView(span=span, segments=segments, altered=evidence, also=[], versions=versions)
 
     return [
         QuoteGroup(
@@ -472,6 +495,40 @@ def _quote_groups(ctx: _Context) -> list[QuoteGroup]:
         )
         for speaker, kind, quotes in quotes_by_speaker(ctx.brief.quotes)
     ]
+
+
+_ALTERED = re.compile(
+    r"^quote reads “(?P<ours>.*)” here but “(?P<theirs>.*)” in (?P<where>[^“”]+)$", re.S
+)
+
+
+def _other_wording(flag: Flag) -> tuple[str, str] | None:
+    """``(other wording, articles carrying it)`` from an altered-quote flag's evidence."""
+    found = _ALTERED.match(flag.evidence)
+    return (found["theirs"], found["where"]) if found else None
+
+
+def word_changes(ours: str, theirs: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the words that differ between two wordings, in each of them.
+
+    Words are compared without case and punctuation, so that only substituted,
+    added or dropped words are marked, not a changed comma.
+    """
+    a = [(m.start(), m.end()) for m in re.finditer(r"\S+", ours)]
+    b = [(m.start(), m.end()) for m in re.finditer(r"\S+", theirs)]
+    key_a = [re.sub(r"\W", "", ours[i:j].lower()) for i, j in a]
+    key_b = [re.sub(r"\W", "", theirs[i:j].lower()) for i, j in b]
+    in_ours: list[tuple[int, int]] = []
+    in_theirs: list[tuple[int, int]] = []
+    matcher = SequenceMatcher(None, key_a, key_b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if i2 > i1:
+            in_ours.append((a[i1][0], a[i2 - 1][1]))
+        if j2 > j1:
+            in_theirs.append((b[j1][0], b[j2 - 1][1]))
+    return in_ours, in_theirs
 
 
 def _merge_same(views: Iterable[QuoteView]) -> list[QuoteView]:
@@ -567,7 +624,10 @@ def render_html(brief: Brief, *, title: str | None = None, back: str | None = No
         show_story_titles=bool(brief.stories),
         legend=LEGEND,
         claims=[_claim_view(ctx, c) for c in brief.claims],
-        origins=origin_rows(brief, ctx.numbers, ctx.claim_href, ctx.article_href, ctx.labels),
+        origins=[
+            replace(row, name=ctx.display(row.name))
+            for row in origin_rows(brief, ctx.numbers, ctx.claim_href, ctx.article_href, ctx.labels)
+        ],
         timeline=timeline_rows(brief, ctx.labels, ctx.article_href),
         quote_groups=_quote_groups(ctx),
         citations=_citations(ctx),

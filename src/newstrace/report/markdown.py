@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from newstrace.model import Article, Brief
+from newstrace.report._sections import article_title, origin_namer
 from newstrace.report._view import (
     article_labels,
     bare_quote,
@@ -32,7 +33,7 @@ def _article_md(article: Article, labels: dict[str, str]) -> str:
     parts = [f"**{label_for(labels, article.id)}**"]
     if article.outlet:
         parts.append(f"*{md_text(article.outlet)}*")
-    parts.append(md_text(shorten(article.title or article.source_path, 70)))
+    parts.append(md_text(shorten(article_title(article), 70)))
     if article.published:
         parts.append(f"({md_text(article.published)})")
     return " ".join(parts)
@@ -58,7 +59,7 @@ def _families_md(brief: Brief, labels: dict[str, str]) -> list[str]:
     return lines
 
 
-def _claims_md(brief: Brief) -> list[str]:
+def _claims_md(brief: Brief, labels: dict[str, str]) -> list[str]:
     if not brief.claims:
         return []
     numbers = {claim.id: n for n, claim in enumerate(brief.claims, start=1)}
@@ -68,8 +69,9 @@ def _claims_md(brief: Brief) -> list[str]:
         "| # | statement | articles | independent | origins | stance / conflicts |",
         "| --: | --- | --: | --: | --- | --- |",
     ]
+    shown = origin_namer(brief, labels)
     for claim in brief.claims[:MAX_CLAIMS]:
-        origins = "; ".join(f"{o.kind}: {o.name}" for o in claim.origins) or "—"
+        origins = "; ".join(f"{o.kind}: {shown(o.name)}" for o in claim.origins) or "—"
         stance = ", ".join(f"{n} {s}" for s, n in stance_counts(claim))
         conflicts = ", ".join(f"#{numbers[c]}" if c in numbers else c for c in claim.conflicts_with)
         if conflicts:
@@ -91,10 +93,11 @@ def _claims_md(brief: Brief) -> list[str]:
 def _origins_md(brief: Brief, labels: dict[str, str]) -> list[str]:
     """The distinct origins, most used first, with the articles that carry them."""
     rows: dict[tuple[str, str], tuple[str, set[str], list[str]]] = {}
+    shown = origin_namer(brief, labels)
     for claim in brief.claims:
         for origin in claim.origins:
             key = (origin.kind, " ".join(origin.name.lower().split()))
-            name, claims, articles = rows.setdefault(key, (origin.name, set(), []))
+            name, claims, articles = rows.setdefault(key, (shown(origin.name), set(), []))
             claims.add(claim.id)
             articles[:] = dict.fromkeys([*articles, *(m.article_id for m in claim.mentions)])
     if not rows:
@@ -180,7 +183,7 @@ def render_markdown(brief: Brief, *, title: str | None = None) -> str:
     if brief.articles:
         lines += _families_md(brief, labels)
     lines += _origins_md(brief, labels)
-    lines += _claims_md(brief)
+    lines += _claims_md(brief, labels)
     lines += _quotes_md(brief, labels)
     lines += _citations_md(brief, labels)
     lines += _flags_md(brief, labels)
