@@ -19,8 +19,8 @@ same reuse links and stories, and gives the growth exponent of the time from
 the smallest to the largest ``n`` (``log(t_large / t_small) / log(n_large /
 n_small)``; 1.0 is linear).
 
-``--incremental`` then adds 1 % more articles to a store holding the largest
-``n`` (already analyzed) and times ingest + workload again: the ratio to the
+``--incremental`` then adds 1 % more articles to the store the single-process
+run of the largest ``n`` left (already analyzed) and times ingest + workload again: the ratio to the
 full run is what an hourly update costs. ``--postgres URL`` runs the single
 process workload of the smallest ``n`` on PostgreSQL too (the URL of an empty
 database), next to SQLite.
@@ -231,12 +231,12 @@ def main() -> None:
 
 
 def bench_incremental(args: argparse.Namespace, work: Path, count: int, full: float) -> None:
+    """Add 1 % to the store the single-process run of ``count`` left, analyze again."""
     extra = max(1, count // 100)
-    base, more = work / "inc-base.jsonl", work / "inc-more.jsonl"
-    write_jsonl(base, count)
+    more = work / "inc-more.jsonl"
     write_jsonl(more, count + extra, start=count)
     print(f"\n== incremental: {count:,} analyzed, then {extra:,} more (1 %)")
-    result = child(args, mode="single", db=work / "inc.db", jsonl=base, more=more)
+    result = child(args, mode="single", db=work / f"{count}-single.db", more=more)
     times = result["times"]
     added = sum(v for k, v in times.items() if k.startswith("+"))
     print("  seconds: " + "  ".join(f"{k} {v:.1f}" for k, v in times.items()))
