@@ -186,6 +186,8 @@ def test_incremental_analysis_equals_a_full_one(store, example_brief):
     assert second.brief.to_json() == example_brief.to_json()
     assert len(second.new_articles) == 4
     assert second.recomputed["clean"] == 4 and second.recomputed["attribution"] == 4
+    # shingle signatures and lead entities of the 8 unchanged articles come from the store
+    assert second.recomputed["signatures"] == 4 and second.recomputed["entities"] == 4
     assert store.load_brief() == second.brief
     third = analyze_store(store)
     assert third.recomputed == {} and third.changed_stories == ()

@@ -1,18 +1,28 @@
-"""Clean and segment on a Dask LocalCluster of 2 workers give the single-process result."""
+"""The heavy stages on a Dask LocalCluster of 2 workers give the single-process result.
+
+Cleaning, segmentation, shingle signatures, lead embeddings and entities, and
+attribution run as Dask bag jobs; the brief must equal the one ``analyze``
+makes in this process, and nothing may be computed twice.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from newstrace.pipeline import _clean_one, _segment_one, analyze_store, dask_client, ingest_store
-from newstrace.store import open_store
+from newstrace.store import _dask, open_store
 
 from .conftest import EXAMPLES
+
+DISTRIBUTED = ("clean", "segment", "signatures", "entities", "attribution")
 
 
 def test_dask_local_cluster_gives_the_same_brief(tmp_path, example_brief):
     cloudpickle = pytest.importorskip("cloudpickle")
-    for function in (_clean_one, _segment_one):  # what the workers receive
+    distributed = pytest.importorskip("distributed")
+    shipped = (_clean_one, _segment_one, _dask.shingle_signatures, _dask.lead_vectors)
+    shipped += (_dask.lead_entities, _dask.attribution)
+    for function in shipped:  # what the workers receive: by reference, not by value
         assert cloudpickle.loads(cloudpickle.dumps(function)) is function
     with (
         dask_client("local", workers=2, processes=False) as client,
@@ -20,6 +30,26 @@ def test_dask_local_cluster_gives_the_same_brief(tmp_path, example_brief):
     ):
         assert len(client.scheduler_info()["workers"]) == 2
         ingest_store(store, [EXAMPLES])
-        result = analyze_store(store, client=client)
-    assert result.recomputed["clean"] == 12 and result.recomputed["segment"] == 12
+        with distributed.get_task_stream(client) as stream:
+            result = analyze_store(store, client=client)
+        ran_on = {task["worker"] for task in stream.data}
+    assert len(ran_on) == 2  # both workers did some of the work
+    assert all(result.recomputed[stage] == 12 for stage in DISTRIBUTED)
+    assert result.recomputed["embeddings"] > 12  # leads on the cluster, sentences here
     assert result.brief.to_json() == example_brief.to_json()
+
+
+def test_partitions_keep_order_and_embedding_batches(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    texts = [f"text number {i} " + "word " * (i % 7) for i in range(100)]
+    ordered = _dask.embedding_order(texts + texts[:5])
+    assert sorted(ordered) == sorted(texts)  # distinct, nothing lost
+    with distributed.Client(processes=False, n_workers=2, dashboard_address=None) as client:
+        heads = _dask.run_partitions(
+            client, lambda part: [len(part)] + [0] * (len(part) - 1), ordered, multiple=32
+        )
+        doubled = _dask.run_partitions(client, lambda part: [t * 2 for t in part], ordered)
+    assert doubled == [t * 2 for t in ordered]
+    sizes = [size for size in heads if size]
+    assert sum(sizes) == len(ordered) and len(sizes) > 1
+    assert all(size % 32 == 0 for size in sizes[:-1])  # cut where MiniLM cuts its batches

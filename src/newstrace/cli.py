@@ -115,7 +115,7 @@ def analyze(
         str | None,
         typer.Option(
             "--dask",
-            help="With --db: clean and segment on a Dask scheduler (ADDRESS, or local).",
+            help="With --db: run the per-article stages on a Dask scheduler (ADDRESS, or local).",
         ),
     ] = None,
 ) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from ._storyvec import EntityExtractor
 from .attribution import extract_attribution
 from .claims import group_claims
 from .clean import Templates, clean_article, learn_templates
@@ -35,7 +36,6 @@ from .model import Article, Brief, Citation, Claim, Quote, Reuse, Sentence, Skip
 from .quality import find_flags
 from .reuse import (
     add_rewrites,
-    candidate_pairs,
     compare,
     find_reuse,
     infer_upstreams,
@@ -347,6 +347,21 @@ class _StoredEmbedder(Embedder):
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self.known[k] for k in keys])
 
+    def prefetch(self, texts: Sequence[str], compute: Callable[[list[str]], list[bytes]]) -> None:
+        """Have the vectors of ``texts`` ready: stored ones read, the rest made by
+        ``compute`` (given the distinct missing texts, in the order ``embed`` batches them)."""
+        from .store._dask import embedding_order
+
+        by_key = {"minilm-" + hashlib.sha1(t.encode()).hexdigest(): t for t in texts}
+        wanted = [k for k in by_key if k not in self.known]
+        for key, data in (self.store.vectors(wanted) if wanted else {}).items():
+            self.known[key] = np.frombuffer(data, dtype=np.float32)
+        todo = embedding_order([by_key[k] for k in wanted if k not in self.known])
+        for text, data in zip(todo, compute(todo) if todo else [], strict=True):
+            key = "minilm-" + hashlib.sha1(text.encode()).hexdigest()
+            self.known[key] = np.frombuffer(data, dtype=np.float32)
+            self.fresh[key] = data
+
     def save(self) -> int:
         """Store the vectors computed in this run; return how many."""
         count = len(self.fresh)
@@ -404,7 +419,10 @@ class _StoreRun:
         cleaned = self.clean(list(self.store.articles()))
         sentences = self.segment(cleaned)
         reuse = self.reuse(cleaned, sentences)
-        stories = group_stories(cleaned, reuse, settings=self.settings, embedder=self.embedder)
+        entities = self.story_inputs(cleaned)
+        stories = group_stories(
+            cleaned, reuse, settings=self.settings, embedder=self.embedder, entities=entities
+        )
         _tell(self.progress, "stories", 1, 1)
         quotes, citations = self.attribution(cleaned, sentences)
         claims = self.claims(sentences, reuse, stories, previous)
@@ -457,13 +475,15 @@ class _StoreRun:
     def attribution(
         self, articles: list[Article], sentences: dict[str, tuple[Sentence, ...]]
     ) -> tuple[list[Quote], list[Citation]]:
-        from .store._codec import decode, encode
+        from .store import _dask
+        from .store._codec import decode
 
-        def compute(article: Article) -> Any:
-            found = extract_attribution(article, sentences[article.id], settings=self.settings)
-            return {"ok": encode(found)}
-
-        data = self.cached("attribution", articles, compute, local=True)
+        data = self.cached(
+            "attribution",
+            articles,
+            partial(_dask.attribution, self.settings),
+            pack=lambda a: (a, sentences[a.id]),
+        )
         found = [data[a.id].get("ok", ([], [])) for a in articles]
         quotes = [q for f in found for q in decode(tuple[Quote, ...], f[0])]
         citations = [c for f in found for c in decode(tuple[Citation, ...], f[1])]
@@ -473,17 +493,26 @@ class _StoreRun:
         self,
         stage: str,
         articles: list[Article],
-        compute: Callable[[Article], Any],
+        compute: Callable[[Article], Any] | Callable[[list[Any]], list[tuple[bool, Any]]],
         *,
         local: bool = False,
+        pack: Callable[[Article], Any] | None = None,
     ) -> dict[str, Any]:
-        """Per-article results of ``stage``: stored ones, the rest computed and stored."""
+        """Per-article results of ``stage``: stored ones, the rest computed and stored.
+
+        With ``pack``, ``compute`` takes a partition of ``pack(article)`` items and
+        returns ``(ok, result)`` for each (see ``store._dask``)."""
         from .store import cache_key
+        from .store._dask import run_partitions
 
         keys = {a.id: cache_key(self.key, a.text) for a in articles}
         data = self.store.cached(stage, keys=keys)
         todo = [a for a in articles if a.id not in data]
-        results = self.map(stage, compute, todo, local=local)
+        if pack is None:
+            results = self.map(stage, compute, todo, local=local)  # type: ignore[arg-type]
+        else:
+            results = run_partitions(self.client, compute, [pack(a) for a in todo])
+            _tell(self.progress, stage, len(todo), len(todo))
         fresh = {
             a.id: value if ok else {"skipped": value}
             for a, (ok, value) in zip(todo, results, strict=True)
@@ -532,7 +561,7 @@ class _StoreRun:
 
         by_id = {a.id: a for a in articles}
         text_keys = {a.id: cache_key(self.key, a.text) for a in articles}
-        pairs = sorted(candidate_pairs(articles, sentences, settings=self.settings))
+        pairs = sorted(self.candidates(articles))
         keys = {(a, b): cache_key(text_keys[a], text_keys[b]) for a, b in pairs}
         known = self.store.cached_pairs(keys=keys)
         links, fresh = [], {}
@@ -558,6 +587,56 @@ class _StoreRun:
         self.recomputed["reuse"] = len(fresh)
         _tell(self.progress, "reuse", 1, 1)
         return tuple(prune_redundant(links))
+
+    def candidates(self, articles: list[Article]) -> set[tuple[str, str]]:
+        """``reuse.candidate_pairs``, with the shingle signature of each article whose
+        text did not change read from the store (the rest made on the cluster, if any)."""
+        from ._signatures import candidate_pairs as signature_pairs
+        from .store import cache_key
+        from .store._dask import run_partitions, shingle_signatures, signature_array
+
+        keys = {a.id: cache_key(self.key, a.text) for a in articles}
+        stored = self.store.signatures(keys=keys)
+        todo = [a for a in articles if a.id not in stored]
+        made = run_partitions(self.client, partial(shingle_signatures, self.settings), todo)
+        fresh = dict(zip([a.id for a in todo], made, strict=True))
+        self.store.add_signatures(fresh, keys=keys)
+        self.recomputed["signatures"] = len(todo)
+        signatures = stored | fresh
+        rows = signature_pairs(
+            [signature_array(signatures[a.id]) for a in articles],
+            min_shared=self.settings.min_shared_sentences,
+            min_containment=self.settings.min_containment,
+            max_posting=self.settings.max_posting,
+        )
+        return {(articles[i].id, articles[j].id) for i, j, _ in rows.tolist()}
+
+    def story_inputs(self, articles: list[Article]) -> Any:
+        """Get the story stage's per-article model results ready: lead embeddings
+        (made on the cluster when there is one) and lead entities (stored, the
+        missing ones made on the cluster or here); return the entity extractor."""
+        from ._storyvec import _lead
+        from .store import cache_key
+        from .store._dask import EMBED_BATCH, lead_entities, lead_vectors, run_partitions
+
+        leads = {a.id: _lead(a) for a in articles}
+        if self.client is not None and self.settings.story_embeddings:
+            self.embedder.prefetch(
+                list(leads.values()),
+                lambda texts: run_partitions(
+                    self.client, lead_vectors, texts, multiple=EMBED_BATCH
+                ),
+            )
+        if not self.settings.story_entities:
+            return None
+        keys = {i: cache_key(self.key, lead) for i, lead in leads.items()}
+        data = self.store.cached("entities", keys=keys)
+        todo = [i for i in leads if i not in data]
+        found = run_partitions(self.client, lead_entities, [leads[i] for i in todo])
+        fresh = dict(zip(todo, found, strict=True))
+        self.store.cache("entities", fresh, keys=keys)
+        self.recomputed["entities"] = len(todo)
+        return _KnownEntities({leads[i]: tuple(v) for i, v in (data | fresh).items()})
 
     def claims(
         self,
@@ -587,6 +666,21 @@ class _StoreRun:
         self.recomputed["claims"] = redone
         _tell(self.progress, "claims", 1, 1)
         return tuple(claims)
+
+
+class _KnownEntities(EntityExtractor):
+    """Entities of texts found beforehand; any other text goes to spaCy here."""
+
+    def __init__(self, known: dict[str, tuple[str, ...]]) -> None:
+        self.known = known
+
+    def extract(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        from .stories import default_entities
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if missing:
+            self.known.update(zip(missing, default_entities().extract(missing), strict=True))
+        return [self.known[t] for t in texts]
 
 
 def _attempt(function: Callable[[Article], R], article: Article) -> tuple[bool, Any]:

@@ -10,7 +10,8 @@ JSON in ``data`` (see ``_codec``), so that fields added to a record later are
 kept without a migration.
 ``ArticleCache`` and ``PairCache`` hold per-article and per-pair results of
 the stages (sentences, attribution, reuse comparisons) keyed by a digest of
-the settings, so an incremental analysis does not redo them.
+the settings, so an incremental analysis does not redo them; ``VectorRow``
+and ``SignatureRow`` hold embeddings and shingle signatures as raw bytes.
 
 These models describe the schema at the *latest* migration; the migrations in
 ``store/migrations/versions`` create it (a test checks that the two agree).
@@ -77,6 +78,18 @@ class VectorRow(Base):
 
     __tablename__ = "vector"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SignatureRow(Base):
+    """The sampled shingle hashes of an article (uint64 bytes), for candidate search;
+    ``settings_key`` is the key of the settings and cleaned text they came from."""
+
+    __tablename__ = "signature"
+    article_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    settings_key: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
@@ -247,4 +260,4 @@ BRIEF_TABLES = (
     BriefPart,
 )
 # Every table in export order.
-ALL_TABLES = (ArticleRow, ArticleCache, PairCache, VectorRow, Meta, *BRIEF_TABLES)
+ALL_TABLES = (ArticleRow, ArticleCache, PairCache, VectorRow, SignatureRow, Meta, *BRIEF_TABLES)

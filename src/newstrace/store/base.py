@@ -80,6 +80,15 @@ class Store(ABC):
     def add_vectors(self, vectors: Mapping[str, bytes]) -> None:
         """Store embeddings; keys already stored are left as they are."""
 
+    @abstractmethod
+    def signatures(self, *, keys: Mapping[str, str]) -> dict[str, bytes]:
+        """Stored shingle signatures (raw bytes) of the articles in ``keys``, made under
+        those keys."""
+
+    @abstractmethod
+    def add_signatures(self, signatures: Mapping[str, bytes], *, keys: Mapping[str, str]) -> None:
+        """Store shingle signatures by article id, each under ``keys[article_id]``."""
+
     # the analysis
     @abstractmethod
     def save_brief(

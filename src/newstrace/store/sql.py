@@ -32,6 +32,7 @@ from ._tables import (
     ArticleRow,
     Meta,
     PairCache,
+    SignatureRow,
     StoryArticle,
     StoryRow,
     VectorRow,
@@ -41,7 +42,7 @@ from .base import AddResult, Store, cache_key, store_url
 MIGRATIONS = Path(__file__).with_name("migrations")
 CHUNK = 500
 ANALYSIS_KEY = "analysis_key"
-HEAD = "0002"  # the latest migration; a test checks it against Alembic's head
+HEAD = "0003"  # the latest migration; a test checks it against Alembic's head
 
 
 class SqlStore(Store):
@@ -147,6 +148,19 @@ class SqlStore(Store):
         with self._begin() as conn:
             _insert_vectors(conn, vectors)
 
+    def signatures(self, *, keys: Mapping[str, str]) -> dict[str, bytes]:
+        query = select(SignatureRow.article_id, SignatureRow.settings_key, SignatureRow.data)
+        with self._connect() as conn:
+            return {i: bytes(data) for i, key, data in conn.execute(query) if keys.get(i) == key}
+
+    def add_signatures(self, signatures: Mapping[str, bytes], *, keys: Mapping[str, str]) -> None:
+        rows = [
+            {"article_id": i, "settings_key": keys[i], "data": data}
+            for i, data in signatures.items()
+        ]
+        with self._begin() as conn:
+            _replace_signatures(conn, rows)
+
     # the analysis
     def save_brief(
         self,
@@ -244,7 +258,7 @@ class SqlStore(Store):
         for number, line in enumerate(lines, 1):
             if line.strip():
                 tables[_table_of(line, number)].append(json.loads(line)["row"])
-        for row in tables["vector"]:
+        for row in tables["vector"] + tables["signature"]:
             row["data"] = base64.b64decode(row["data"])
         with self._begin() as conn:
             rows = {row["id"]: row for row in tables["article"]}
@@ -254,6 +268,7 @@ class SqlStore(Store):
                 conn.execute(insert(ArticleRow), new)
             _import_caches(conn, tables)
             _insert_vectors(conn, {row["key"]: row["data"] for row in tables["vector"]})
+            _replace_signatures(conn, [r for r in tables["signature"] if r["article_id"] in rows])
             if tables["brief_article"]:
                 for model in reversed(BRIEF_TABLES):
                     conn.execute(delete(model))
@@ -464,6 +479,13 @@ def _insert_vectors(conn: Connection, vectors: Mapping[str, bytes]) -> None:
     rows = [{"key": k, "data": v} for k, v in vectors.items() if k not in present]
     if rows:
         conn.execute(insert(VectorRow), rows)
+
+
+def _replace_signatures(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    for chunk in _chunks([row["article_id"] for row in rows]):
+        conn.execute(delete(SignatureRow).where(SignatureRow.article_id.in_(chunk)))
+    if rows:
+        conn.execute(insert(SignatureRow), rows)
 
 
 def _jsonable(value: Any) -> Any:
