@@ -25,6 +25,7 @@ from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from newstrace.config import Settings
 from newstrace.report.html import article_segments, render_html
@@ -204,7 +205,8 @@ def _html_routes(app: FastAPI, pages: _Pages) -> None:
     async def upload(name: str, files: Annotated[list[UploadFile], File()]) -> HTMLResponse:
         projects.require(name)
         try:
-            report = pages.ingest_files(name, await pages.read_uploads(files))
+            uploads = await pages.read_uploads(files)
+            report = await run_in_threadpool(pages.ingest_files, name, uploads)
         except ProjectError as exc:
             return pages.project_page(name, error=str(exc))
         return pages.project_page(name, report=report)
@@ -295,7 +297,9 @@ def _api_routes(app: FastAPI, pages: _Pages) -> None:
     async def upload_files(name: str, files: Annotated[list[UploadFile], File()]) -> IngestReport:
         """Upload article files (.txt, .md, .html, feeds, JSON/JSONL); they are analyzed at once."""
         projects.require(name)
-        return pages.ingest_files(name, await pages.read_uploads(files))
+        uploads = await pages.read_uploads(files)
+        # the analysis runs in a worker thread: the event loop keeps serving readers
+        return await run_in_threadpool(pages.ingest_files, name, uploads)
 
     @app.post("/api/projects/{name}/text", tags=["ingest"])
     def add_text(name: str, body: TextIn) -> IngestReport:
