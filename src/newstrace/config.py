@@ -117,6 +117,12 @@ class Settings:
     # attribution: parse the sentences with a verb of reporting for reported speech
     # ("officials said the talks stalled"); off, only quotes' sentences are parsed
     parse_reported_speech: bool = True
+    # resource bounds (pipeline): a time budget per article for each per-article
+    # stage (clean, segment, attribution; enforced by SIGALRM in the main thread,
+    # 0 = none), and a cap on the sentences analyzed per article (the rest of a
+    # longer article is kept but not analyzed; reported in ``Brief.skipped``)
+    max_article_seconds: float = 60.0
+    max_article_sentences: int = 2_000
 
 
 def load_settings(path: str | Path | None = None, **overrides: object) -> Settings:

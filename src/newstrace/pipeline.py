@@ -15,6 +15,8 @@ re-uses the per-article and per-pair results earlier runs stored.
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -90,21 +92,24 @@ def analyze_articles(
     settings = settings or Settings()
     skips = list(skipped)
     templates = learn_templates(articles, settings=settings)  # lines an outlet repeats
+    budget = settings.max_article_seconds
     cleaned = _each(
         articles,
         "clean",
         lambda a: clean_article(a, settings=settings, templates=templates),
         skips,
         progress,
+        budget=budget,
     )
     cleaned = [a for a in cleaned if a.text.strip() or _skip(skips, a, "clean", "nothing left")]
     sentences = dict(
         zip(
             [a.id for a in cleaned],
-            _each(cleaned, "segment", segment, skips, progress, keep_failed=True),
+            _each(cleaned, "segment", segment, skips, progress, keep_failed=True, budget=budget),
             strict=True,
         )
     )
+    sentences = _cap_sentences(cleaned, sentences, settings, skips)
     embedder = MiniLMEmbedder()  # one model and one vector cache for every stage of the run
     reuse = find_reuse(cleaned, sentences, settings=settings, embedder=embedder)
     _tell(progress, "reuse", 1, 1)
@@ -167,6 +172,7 @@ def _attribution(
         skips,
         progress,
         keep_failed=True,
+        budget=settings.max_article_seconds,
     )
     quotes = [q for result in results if result for q in result[0]]
     citations = [c for result in results if result for c in result[1]]
@@ -181,22 +187,75 @@ def _each(
     progress: Progress | None,
     *,
     keep_failed: bool = False,
+    budget: float = 0.0,
 ) -> list[Any]:
     """Apply ``function`` to each article; record failures as skipped.
 
     With ``keep_failed`` a failed article yields an empty tuple (it stays in
-    the run with nothing found by this stage); otherwise it is dropped.
+    the run with nothing found by this stage); otherwise it is dropped. An
+    article that takes longer than ``budget`` seconds fails (see ``time_budget``).
     """
     results: list[Any] = []
     for done, article in enumerate(articles, 1):
         try:
-            results.append(function(article))
+            with time_budget(budget):
+                result = function(article)
+            results.append(result)
         except Exception as exc:  # one bad article must not stop the batch
             _skip(skips, article, stage, f"{type(exc).__name__}: {exc}")
             if keep_failed:
                 results.append(())
         _tell(progress, stage, done, len(articles))
     return results
+
+
+class OverBudget(Exception):  # noqa: N818 (the name is the skip reason's prefix)
+    """An article took longer than ``Settings.max_article_seconds`` in one stage."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise ``OverBudget`` in the block once it has run ``seconds``.
+
+    Uses SIGALRM, so it is enforced only in the main thread on POSIX (the CLI);
+    elsewhere (the web app's worker threads, Dask workers) it does nothing and
+    the size caps (``max_article_chars``, ``max_article_sentences``) bound the work.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if seconds <= 0 or not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise OverBudget(f"took longer than {seconds:g} s (max_article_seconds)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _cap_sentences(
+    articles: Sequence[Article],
+    sentences: dict[str, tuple[Sentence, ...]],
+    settings: Settings,
+    skips: list[Skipped],
+) -> dict[str, tuple[Sentence, ...]]:
+    """Keep the first ``max_article_sentences`` of each article, saying where it cut."""
+    cap = settings.max_article_sentences
+    for article in articles:
+        found = sentences[article.id]
+        if len(found) > cap:
+            sentences[article.id] = found[:cap]
+            reason = (
+                f"only the first {cap:,} of {len(found):,} sentences analyzed "
+                f"(max_article_sentences); the text after offset {found[cap].start:,} was not"
+            )
+            _skip(skips, article, "segment", reason)
+    return sentences
 
 
 def _skip(skips: list[Skipped], article: Article, stage: str, reason: str) -> bool:
@@ -470,7 +529,8 @@ class _StoreRun:
         from .store._records import sentences_from_data
 
         data = self.cached("segment", articles, _segment_one)
-        return {a.id: sentences_from_data(data[a.id].get("ok", ())) for a in articles}
+        found = {a.id: sentences_from_data(data[a.id].get("ok", ())) for a in articles}
+        return _cap_sentences(articles, found, self.settings, self.skips)
 
     def attribution(
         self, articles: list[Article], sentences: dict[str, tuple[Sentence, ...]]
@@ -539,7 +599,7 @@ class _StoreRun:
         if self.client is None or local or not items:
             results = []
             for done, item in enumerate(items, 1):
-                results.append(call(item))
+                results.append(_attempt(function, item, budget=self.settings.max_article_seconds))
                 _tell(self.progress, stage, done, len(items))
             return results
         import dask.bag
@@ -683,9 +743,13 @@ class _KnownEntities(EntityExtractor):
         return [self.known[t] for t in texts]
 
 
-def _attempt(function: Callable[[Article], R], article: Article) -> tuple[bool, Any]:
+def _attempt(
+    function: Callable[[Article], R], article: Article, *, budget: float = 0.0
+) -> tuple[bool, Any]:
     try:
-        return True, function(article)
+        with time_budget(budget):
+            result = function(article)
+        return True, result
     except Exception as exc:  # one bad article must not stop the batch
         return False, f"{type(exc).__name__}: {exc}"
 

@@ -27,6 +27,7 @@ from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from newstrace import __version__
 from newstrace.config import Settings
@@ -384,7 +385,8 @@ def _api_routes(app: FastAPI, pages: _Pages) -> None:
         if background:
             job = projects.start_ingest(name, inputs)
             return JSONResponse(asdict(_job_info(job)), status_code=202)
-        return pages.ingest_now(name, inputs)
+        # the analysis runs in a worker thread: the event loop keeps serving readers
+        return await run_in_threadpool(pages.ingest_now, name, inputs)
 
     @app.post("/api/projects/{name}/text", tags=["ingest"])
     def add_text(name: str, body: TextIn) -> IngestReport:
