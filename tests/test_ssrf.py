@@ -28,6 +28,8 @@ from newstrace import Settings
 from newstrace.ingest import ingest
 from newstrace.web import WebConfig, create_app
 
+from .test_web import _finished
+
 REAL_CONNECT = socket.create_connection
 FAST = {"paraphrase": False, "story_embeddings": False, "story_entities": False}
 ARTICLE = b"Harbour reopens\nThe harbour reopened on Monday after the storm, officials said.\n"
@@ -117,7 +119,7 @@ def test_urls_are_refused_when_url_ingest_is_off(tmp_path: Path, server: str) ->
 def test_private_addresses_are_refused_through_the_app(tmp_path: Path, server: str) -> None:
     client = _client(tmp_path, allow_urls=True)
     urls = [f"{server}/article", f"{server}/to-metadata", *PRIVATE]
-    page = client.post("/projects/p/paste", data={"urls": "\n".join(urls)})
+    page = _finished(client, client.post("/projects/p/paste", data={"urls": "\n".join(urls)}))
     assert page.status_code == 200
     assert Handler.hits == []  # not even the first hop of the redirect
     assert page.text.count("is a private address") == len(urls)
@@ -159,7 +161,9 @@ def test_a_redirect_to_a_private_address_is_refused(tmp_path: Path, public_name:
         assert "is a private address" in skip.reason
     assert Handler.hits == ["/to-loopback", "/to-metadata"]  # the next hops never reached
     client = _client(tmp_path, allow_urls=True)
-    page = client.post("/projects/p/paste", data={"urls": f"{public_name}/to-loopback"})
+    page = _finished(
+        client, client.post("/projects/p/paste", data={"urls": f"{public_name}/to-loopback"})
+    )
     assert "is a private address (127.0.0.1)" in page.text
 
 
@@ -167,7 +171,7 @@ def test_enabled_fetches_are_bounded_in_time_and_size(tmp_path: Path, server: st
     client = _client(tmp_path, allow_urls=True, allow_private_urls=True)
     urls = [f"{server}/article", f"{server}/slow", f"{server}/huge"]
     started = time.perf_counter()
-    page = client.post("/projects/p/paste", data={"urls": "\n".join(urls)})
+    page = _finished(client, client.post("/projects/p/paste", data={"urls": "\n".join(urls)}))
     assert time.perf_counter() - started < 30
     assert "1 added" in page.text
     assert "timed out after 0.5 s" in page.text
