@@ -145,8 +145,14 @@ def claim_view(brief: Brief, claim_id: str, base: str) -> ClaimPage:
     )
 
 
+def _claim_words(claim: Claim) -> str:
+    parts = [claim.statement, *(o.name for o in claim.origins), *(m.text for m in claim.mentions)]
+    return " ".join(" ".join(parts).lower().split())
+
+
 def search_brief(brief: Brief, query: str, base: str) -> dict[str, list[Hit]]:
-    """Articles whose title, outlet or text, and claims whose statement, contain ``query``."""
+    """Articles whose title, outlet or text, and claims whose statement, origins or
+    mentions, contain ``query`` (a speaker's name finds the claims resting on them)."""
     needle = " ".join(query.lower().split())
     if not needle:
         return {"articles": [], "claims": []}
@@ -158,5 +164,5 @@ def search_brief(brief: Brief, query: str, base: str) -> dict[str, list[Hit]]:
             context = shorten(a.text[start : start + 200], 160)
             title = f"{a.title or a.source_path} — {a.outlet or 'unknown outlet'}"
             articles.append(Hit("article", title, _href(base, "articles", a.id), context))
-    claims = [_claim_hit(base, c, 160) for c in brief.claims if needle in c.statement.lower()]
+    claims = [_claim_hit(base, c, 160) for c in brief.claims if needle in _claim_words(c)]
     return {"articles": articles[:MAX_HITS], "claims": claims[:MAX_HITS]}
