@@ -294,7 +294,8 @@ _TAG = re.compile(r"</?(?:p|div|br|span|a|em|strong|b|i|h[1-6]|li|ul)\b[^>]*>", 
 
 def maybe_html(text: str) -> str:
     """``text``, reduced to plain text if it is HTML markup."""
-    return html_to_text(text) if _TAG.search(text[:5000]) else text
+    head = text[:5000]
+    return html_to_text(text) if "<" in head and _TAG.search(head) else text
 
 
 # --- feeds --------------------------------------------------------------------------
@@ -422,9 +423,11 @@ def _json_record(item: Any, where: str, settings: Settings) -> Record:
 
 def _field(item: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
     for name in names:
-        value: Any = item
-        for part in name.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
+        value: Any = item.get(name)
+        if value is None and "." in name:
+            value = item
+            for part in name.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, dict):
             value = value.get("name") or value.get("title")
         if isinstance(value, list):
