@@ -434,6 +434,8 @@ def test_crawl_date_of_a_json_record_is_the_reference(tmp_path: Path):
         (f"Strike\nHarbour Gazette staff report\n{BODY}", "Harbour Gazette", "Harbour Gazette",
          "staff report"),
         (f"VESSMARK (AP) — {BODY}", "Associated Press", "AP", "dateline"),
+        (f"Strike\nBy Jane Doe, Washington Post\n{BODY}", "The Washington Post", "Washington Post",
+         "byline"),
     ],
 )  # fmt: skip
 def test_outlet_from_textual_cues(text: str, outlet: str, cue: str, rule: str):
@@ -450,6 +452,8 @@ def test_outlet_from_textual_cues(text: str, outlet: str, cue: str, rule: str):
         "By Jane Doe",
         "Photo: © 2024 Getty Images",
         "(c) Kim Lee photos",
+        "By Jane Doe, Washington",
+        "© 2024 Jane Doe",
     ],
 )
 def test_lines_that_name_no_outlet(line: str):

@@ -152,7 +152,6 @@ _CHROME_HINTS = (
     ("promo", "advertisement"), ("sidebar", "sidebar"), ("menu", "menu"), ("nav", "menu"),
     ("footer", "footer"), ("header", "header"),
 )  # fmt: skip
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
 def _chrome_kind(tag: str, attrs: list[tuple[str, str | None]]) -> str | None:
@@ -164,56 +163,64 @@ def _chrome_kind(tag: str, attrs: list[tuple[str, str | None]]) -> str | None:
     return _CHROME_TAGS.get(tag)
 
 
-class _BlockParser(HTMLParser):
-    """Visible text blocks of a page, each with the page furniture it sits in (if any)."""
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article header footer nav "
+    "aside main form button textarea figure figcaption td th dd dt title option label".split()
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 
-    BLOCKS = frozenset(
-        "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote tr table section article header "
-        "footer nav aside main form button textarea figure figcaption td th dd dt title option "
-        "label".split()
-    )
-    SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+
+class _Blocks:
+    """Visible text blocks of a parsed page, each with the page furniture it sits in."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.blocks: list[tuple[str, str | None]] = []
-        self.stack: list[tuple[str, str | None]] = []
         self.parts: list[str] = []
-        self.skipping = 0
         self.kind: str | None = None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        if tag in self.BLOCKS:
-            self.flush()
-        if tag not in _VOID:
-            inherited = self.stack[-1][1] if self.stack else None
-            kind = _chrome_kind(tag, attrs)
-            self.stack.append(
-                (tag, inherited if kind == "form" and inherited else kind or inherited)
-            )
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        if tag in self.BLOCKS:
-            self.flush()
-        if any(open_tag == tag for open_tag, _ in self.stack):
-            while self.stack and self.stack.pop()[0] != tag:
-                pass
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping and data.strip():
+    def add(self, text: str | None, kind: str | None) -> None:
+        if text and not text.isspace():
             if not self.parts:
-                self.kind = self.stack[-1][1] if self.stack else None
-            self.parts.append(data)
+                self.kind = kind
+            self.parts.append(text)
 
     def flush(self) -> None:
         text = " ".join("".join(self.parts).split())
         if text:
             self.blocks.append((text, self.kind))
         self.parts = []
+
+    def walk(self, element: Any, inherited: str | None) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag.lower() in _SKIP_TAGS or not tag:
+            return
+        tag = tag.lower()
+        own = _chrome_kind(tag, list(element.attrib.items()))
+        kind = inherited if own == "form" and inherited else own or inherited
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.flush()
+        self.add(element.text, kind)
+        for child in element:
+            self.walk(child, kind)
+            self.add(child.tail, kind)
+        if block:
+            self.flush()
+
+
+def _page_blocks(html: str) -> list[tuple[str, str | None]] | None:
+    """The page's text blocks (lxml parse), ``None`` if it cannot be parsed."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(html)
+        blocks = _Blocks()
+        blocks.walk(root, None)
+    except (etree.LxmlError, ValueError, RecursionError):
+        return None
+    blocks.flush()
+    return blocks.blocks
 
 
 def page_with_chrome(html: str, main: str) -> tuple[str, list[tuple[int, int, str]]] | None:
@@ -224,14 +231,9 @@ def page_with_chrome(html: str, main: str) -> tuple[str, list[tuple[int, int, st
     "page chrome"). ``None`` when some line of ``main`` is not a block of the
     page (trafilatura joined or reformatted it): the main text is used alone.
     """
-    parser = _BlockParser()
-    try:
-        parser.feed(html)
-        parser.close()
-    except (AssertionError, ValueError):  # malformed markup the parser gives up on
+    blocks = _page_blocks(html)
+    if blocks is None:
         return None
-    parser.flush()
-    blocks = parser.blocks
     wanted = [" ".join(line.split()) for line in main.splitlines() if line.strip()]
     in_main = [False] * len(blocks)
     position = 0
@@ -294,7 +296,8 @@ _TAG = re.compile(r"</?(?:p|div|br|span|a|em|strong|b|i|h[1-6]|li|ul)\b[^>]*>", 
 
 def maybe_html(text: str) -> str:
     """``text``, reduced to plain text if it is HTML markup."""
-    return html_to_text(text) if _TAG.search(text[:5000]) else text
+    head = text[:5000]
+    return html_to_text(text) if "<" in head and _TAG.search(head) else text
 
 
 # --- feeds --------------------------------------------------------------------------
@@ -422,9 +425,11 @@ def _json_record(item: Any, where: str, settings: Settings) -> Record:
 
 def _field(item: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
     for name in names:
-        value: Any = item
-        for part in name.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
+        value: Any = item.get(name)
+        if value is None and "." in name:
+            value = item
+            for part in name.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, dict):
             value = value.get("name") or value.get("title")
         if isinstance(value, list):

@@ -346,10 +346,33 @@ def outlet_from_text(text: str, table: OutletTable, *, start: int = 0) -> Found 
             match = pattern.match(line) if rule != "first published by" else pattern.search(line)
             group = "agency" if rule == "dateline" else "outlet"
             name = (match.group(group) or "").rstrip(" .,") if match else None
-            if name and (outlet := _outlet_name(name, table)):
+            if not name or (rule in _NAMING_RULES and not _outlet_like(name, table)):
+                continue
+            if outlet := _outlet_name(name, table):
                 start = offset + match.start(group)  # type: ignore[union-attr]
                 return Found(outlet, start, start + len(name), rule)
     return None
+
+
+_NAMING_RULES = frozenset({"copyright line", "byline", "staff report"})
+_OUTLET_WORDS = frozenset(
+    "times news post gazette herald journal press tribune telegraph guardian chronicle daily "
+    "weekly wire agency media radio tv television network review courier observer standard "
+    "express mail mirror star sun record report magazine insider today monitor register "
+    "bulletin dispatch inquirer examiner reporter independent echo argus sentinel globe "
+    "nation world online digital broadcasting service newswire".split()
+)
+
+
+def _outlet_like(name: str, table: OutletTable) -> bool:
+    """A name after "By Jane Doe," or "©" may be a place or a person: accept it as an
+    outlet only if the alias table knows it, it is a domain, or it has a news word."""
+    words = name.lower().replace("’", "'").split()
+    return (
+        table.knows(name)
+        or ("." in name and " " not in name)
+        or not _OUTLET_WORDS.isdisjoint(w.strip(".,").removesuffix("'s") for w in words)
+    )
 
 
 _NOT_OUTLETS = frozenset("images image photo photos pictures picture".split())

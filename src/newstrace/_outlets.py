@@ -87,6 +87,10 @@ class OutletTable:
         name = " ".join(name.split())
         return self._names.get(_key(name), name)
 
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a canonical outlet or an alias in the table."""
+        return _key(name) in self._names
+
     def from_url(self, url: str | None) -> str | None:
         """The outlet a URL belongs to: a known domain's name, else the domain."""
         host = domain(url)

@@ -75,7 +75,8 @@ class Article:
     ``raw_text`` is the decoded source text; ``text`` is the cleaned text that
     every later offset points into. ``kept`` lists ``(clean_start, raw_start,
     length)`` runs: cleaned text ``text[c:c+n]`` equals ``raw_text[r:r+n]``.
-    Before cleaning, ``text == raw_text`` and ``kept`` covers it in one run.
+    Before cleaning, ``text == raw_text`` and ``kept`` covers it in one run
+    (HTML: ``text`` is the page without its ``page_chrome``).
     ``id`` is a content hash of ``raw_text``, stable across runs and paths.
     ``language`` is an ISO 639-1 code; ``section``, ``dateline`` ("VESSMARK
     (NPA)") and ``updates`` (update stamps such as "Update (19:20 ET)") are
