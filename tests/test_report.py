@@ -579,3 +579,35 @@ def test_articles_without_title_or_outlet_read_well() -> None:
     assert "own reporting of article A" in md
     chain = html[html.index('<ol class="chains">') :]
     assert chain.index('<a class="aref" href="#article-') < chain.index("own reporting")
+
+
+def test_a_deep_big_family_scrolls_at_full_size_with_bundled_edges() -> None:
+    articles = tuple(
+        _article(f"d{i:03d}", "The port reopened.", title=f"Port {i}", outlet=f"Outlet {i}")
+        for i in range(40)
+    )
+    chain = (
+        tuple(  # twelve generations: wider than the page even with tall columns
+            Reuse(
+                source_id=articles[i].id,
+                target_id=articles[i + 1].id,
+                kind="verbatim",
+                score=0.9,
+                direction_confidence=0.8,
+            )
+            for i in range(12)
+        )
+        + tuple(
+            Reuse(
+                source_id=articles[0].id,
+                target_id=a.id,
+                kind="spun",
+                score=0.8,
+                direction_confidence=0.8,
+            )
+            for a in articles[13:]
+        )
+    )
+    html = render_html(Brief(articles=articles, reuse=chain))
+    assert '<svg class="graph wide"' in html  # not shrunk to the page: the box scrolls
+    assert html.count('<path class="bus"') == len(chain)

@@ -9,8 +9,8 @@ nodes wraps into several sub-columns, so that a wire story republished 150
 times stays a few screens tall. Family blocks are then packed into shelves
 of at most ``MAX_WIDTH``; articles no reuse touches become a grid of chips.
 
-Edges of a small family are curves. In a wrapped family a curve would cross
-the boxes between its ends, so edges are bundled instead: each source has a
+Edges of a small family are curves. In a big or wrapped family curves would
+cross the boxes between their ends, so edges are bundled instead: each source has a
 trunk in the gap right of it, edges run along channels in the gaps between
 sub-columns and along corridors above and below the rows (never through a
 box), and only the last short stub into the target carries the edge's colour
@@ -173,8 +173,8 @@ def _place_family(
     compact = len(nodes) > LABELLED_NODES
     box_w, box_h, gap = (SMALL_W, SMALL_H, SMALL_GAP) if compact else (BOX_W, BOX_H, ROW_GAP)
     rows = _rows_for(columns, box_w, max_width)
-    wrapped = any(len(c) > rows for c in columns)
-    top_pad = CORRIDOR if wrapped else 0.0
+    bundled = compact or any(len(c) > rows for c in columns)
+    top_pad = CORRIDOR if bundled else 0.0
     full = rows * (box_h + gap) - gap
     x = 0.0
     where: dict[str, PlacedNode] = {}
@@ -196,7 +196,7 @@ def _place_family(
             sub_index += 1
     block.width = max(x - LAYER_GAP, len(title) * 8.0)
     block.height = HEAD + full + 2 * top_pad
-    if wrapped:
+    if bundled:
         corridors = (HEAD + top_pad / 2, HEAD + top_pad + full + top_pad / 2)
         block.edges = _route_bundled(edges, where, slots, corridors)
     else:
@@ -210,7 +210,7 @@ def _route_bundled(
     slots: dict[str, _Slot],
     corridors: tuple[float, float],
 ) -> list[PlacedEdge]:
-    """Orthogonal routes along the gaps of a wrapped family; see the module docstring."""
+    """Orthogonal routes along the gaps of a big family; see the module docstring."""
     sources = sorted({e.source for e in edges if e.source in where}, key=lambda i: where[i].y)
     lane: dict[str, int] = {}
     for source in sources:  # sources of one sub-column take turns over the lanes of its gap
