@@ -38,7 +38,7 @@ from newstrace._signatures import ShingleHasher, candidate_pairs  # noqa: E402
 from newstrace._text import content_words, shingles, words  # noqa: E402
 from newstrace.config import Settings  # noqa: E402
 from newstrace.model import Article  # noqa: E402
-from newstrace.reuse import compare, prune_redundant  # noqa: E402
+from newstrace.reuse import REWRITE_MIN_SHARED, compare, prune_redundant  # noqa: E402
 from newstrace.segment import segment  # noqa: E402
 
 SURFACE_KINDS = ("verbatim", "abridged", "spun", "shared_upstream")
@@ -62,7 +62,7 @@ def ours_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tupl
     signatures = [hasher.shingles(content_words(text)) for text in texts]
     rows = candidate_pairs(
         signatures,
-        min_shared=5,
+        min_shared=REWRITE_MIN_SHARED,
         min_containment=settings.paraphrase_candidate_containment,
         max_posting=settings.max_posting,
         rare_only=True,
