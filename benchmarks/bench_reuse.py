@@ -38,7 +38,7 @@ from newstrace._signatures import ShingleHasher, candidate_pairs  # noqa: E402
 from newstrace._text import content_words, shingles, words  # noqa: E402
 from newstrace.config import Settings  # noqa: E402
 from newstrace.model import Article  # noqa: E402
-from newstrace.reuse import compare, prune_redundant  # noqa: E402
+from newstrace.reuse import REWRITE_MIN_SHARED, compare, prune_redundant  # noqa: E402
 from newstrace.segment import segment  # noqa: E402
 
 SURFACE_KINDS = ("verbatim", "abridged", "spun", "shared_upstream")
@@ -62,7 +62,7 @@ def ours_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tupl
     signatures = [hasher.shingles(content_words(text)) for text in texts]
     rows = candidate_pairs(
         signatures,
-        min_shared=5,
+        min_shared=REWRITE_MIN_SHARED,
         min_containment=settings.paraphrase_candidate_containment,
         max_posting=settings.max_posting,
         rare_only=True,
@@ -194,6 +194,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=4, help="keep hashes 0 mod SAMPLE")
     parser.add_argument("--verify", action="store_true")
     parser.add_argument("--rewrites", action="store_true", help="also time rewrite candidates")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip datasketch (no speed-up ratio)"
+    )
     args = parser.parse_args()
     settings = Settings(seed=1)
     started = time.perf_counter()
@@ -208,7 +211,9 @@ def main() -> None:
         f"generated in {time.perf_counter() - started:.1f}s"
     )
     results = {}
-    methods = [("newstrace", ours), ("datasketch", datasketch_lsh)]
+    methods = [("newstrace", ours)]
+    if not args.no_baseline:
+        methods.append(("datasketch", datasketch_lsh))
     if args.rewrites:
         methods.append(("newstrace-rewrite-candidates", ours_rewrites))
     for name, method in methods:
@@ -221,18 +226,19 @@ def main() -> None:
             f"peak +{peak_delta / 1024:.0f} MB (RSS {peak / 1024:.0f} MB)"
         )
         print("            recall " + "  ".join(f"{k} {v:.3f}" for k, v in rates.items()))
-    ours_time, theirs_time = results["newstrace"][1], results["datasketch"][1]
-    print(
-        f"speed-up {theirs_time / ours_time:.1f}x articles/s; memory "
-        f"{results['newstrace'][2] / max(results['datasketch'][2], 1):.2f}x of datasketch's"
-    )
+    if "datasketch" in results:
+        ours_time, theirs_time = results["newstrace"][1], results["datasketch"][1]
+        print(
+            f"speed-up {theirs_time / ours_time:.1f}x articles/s; memory "
+            f"{results['newstrace'][2] / max(results['datasketch'][2], 1):.2f}x of datasketch's"
+        )
     if args.verify:
         articles = [
             Article(id=a.id, source_path=a.id, raw_text=a.text, text=a.text, published=a.published)
             for a in corpus.articles
         ]
         family_of = families(corpus)
-        for name in ("newstrace", "datasketch"):
+        for name in [n for n in ("newstrace", "datasketch") if n in results]:
             scores = verify(results[name][0], articles, planted, family_of, settings)
             shown = (
                 f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()

@@ -98,8 +98,10 @@ def states_other_facts(matcher: SequenceMatcher[str], source_text: str, target_t
     Two sentences cut from one template ("{n} people were hurt, {who} said")
     with other numbers or other people state other facts: the same wording,
     not the same sentence. A name counts when it is capitalised past the
-    first word; a mangled spelling (similar letters) is damage, not another
-    name, and a number spelled out is the same number.
+    first word, and a swap of names when as many names stand on each side
+    ("the World Wide Web" → "the Internet" is a rewording); a mangled
+    spelling (similar letters) is damage, not another name, and a number
+    spelled out is the same number.
     """
     source_tokens = _surface_words(source_text)
     target_tokens = _surface_words(target_text)
@@ -112,7 +114,7 @@ def states_other_facts(matcher: SequenceMatcher[str], source_text: str, target_t
             return True
         if (
             old[1]
-            and new[1]
+            and len(old[1]) == len(new[1])
             and not any(fuzz.ratio(a, b) >= MANGLED for a in old[1] for b in new[1])
         ):
             return True
@@ -125,7 +127,7 @@ def _facts(tokens: Sequence[str], start: int, end: int) -> tuple[set[str], set[s
     names = {
         t.lower()
         for index, t in enumerate(tokens[start:end], start)
-        if index > 0 and t[:1].isupper() and not any(c.isdigit() for c in t)
+        if index > 0 and len(t) > 1 and t[:1].isupper() and not any(c.isdigit() for c in t)
     }
     return numbers, names
 

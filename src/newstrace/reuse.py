@@ -75,6 +75,7 @@ MOSTLY = 0.6
 SUBSTANTIAL = 0.25
 SPUN_SHARE = 0.3
 COPY_KINDS = ("verbatim", "abridged", "extended", "spun")
+REWRITE_MIN_SHARED = 3  # rare terms two articles share before a paraphrase alignment
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +316,7 @@ def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> li
     signatures = [hasher.shingles(content_words(a.text)) for a in articles]
     rows = signature_pairs(
         signatures,
-        min_shared=5,
+        min_shared=REWRITE_MIN_SHARED,
         min_containment=settings.paraphrase_candidate_containment,
         max_posting=settings.max_posting,
         rare_only=True,
