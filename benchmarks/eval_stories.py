@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from newstrace._meta import Enricher
+from newstrace._multilingual import MAX_CHARS as E5_CHARS
 from newstrace._multilingual import E5Embedder
 from newstrace.config import Settings
 from newstrace.embed import Embedder, MiniLMEmbedder
@@ -129,7 +130,7 @@ def main() -> None:
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
         models["embedder"] = DiskCachedEmbedder(models["embedder"], args.cache / "minilm.npz")
-        models["e5"] = DiskCachedEmbedder(models["e5"], args.cache / "e5.npz")
+        models["e5"] = DiskCachedEmbedder(models["e5"], args.cache / f"e5-{E5_CHARS}.npz")
     variants = args.variants.split(",")
     if args.calibrate:
         (path,) = sorted(args.dataset.glob("*.csv"))

@@ -202,3 +202,32 @@ def test_cli_lists_the_stories_found(tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert sorted(len(r["articles"]) for r in rows) == [1, 2]
     assert rows[0]["outlet_count"] == 2 and rows[0]["first_seen"] == "2026-03-02T09:00:00Z"
+
+
+def test_adding_a_thousand_articles_later_gives_the_batch_stories():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import synthetic
+
+    generated = synthetic.generate(1_200, seed=1)
+    items = [
+        make_article(a.text, article_id=a.id, title=a.text.split("\n", 1)[0], published=a.published)
+        for a in generated.articles
+    ]
+    settings = replace(PLAIN, story_tfidf_threshold=0.45)
+    batch = StoryIndex(settings=settings)
+    batch.add(items)
+    batch.consolidate()
+    later = StoryIndex(settings=settings)
+    later.add(items[:-1_000])
+    later.consolidate()
+    changes = later.add(items[-1_000:])
+    later.consolidate()
+    assert sorted(a for c in changes for a in c.added) == sorted(a.id for a in items[-1_000:])
+    assert partition(later.stories()) == partition(batch.stories())
+    truth = {}
+    for article in generated.articles:
+        truth.setdefault(article.story, []).append(article.id)
+    assert abs(len(later) - len(truth)) <= 0.02 * len(truth)
