@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--no-embeddings", action="store_true", help="TF-IDF run only")
     parser.add_argument("--entities", action="store_true", help="also run spaCy NER")
     parser.add_argument("--skip-baseline", action="store_true", help="no TF-IDF-only run")
+    parser.add_argument("--lead-chars", type=int, help="story_lead_chars of the embedding run")
     args = parser.parse_args()
     started = time.perf_counter()
     corpus = generate(args.n, seed=0)
@@ -74,11 +75,15 @@ def main() -> None:
     result["generation_seconds"] = round(generated, 1)
     block = args.block or max(args.n // 10, 1)
     runs = {} if args.skip_baseline else {"tfidf": (PLAIN, {})}
+    embedded = EMBEDDED
+    if args.lead_chars:
+        embedded = replace(EMBEDDED, story_lead_chars=args.lead_chars)
+    result["embedding_lead_chars"] = embedded.story_lead_chars
     if not args.no_embeddings:
         models = {"embedder": default_embedder()}
         if args.entities:
             models["entities"] = default_entities()
-        runs["embeddings" + ("+entities" if args.entities else "")] = (EMBEDDED, models)
+        runs["embeddings" + ("+entities" if args.entities else "")] = (embedded, models)
     for name, (settings, models) in runs.items():
         result[name] = stream(articles, gold, block, args.chunk, settings, models)
         result[name]["peak_rss_mb_so_far"] = _peak_mb()

@@ -41,6 +41,7 @@ import numpy as np
 from newstrace._meta import Enricher
 from newstrace._multilingual import MAX_CHARS as E5_CHARS
 from newstrace._multilingual import E5Embedder
+from newstrace._storyvec import is_english
 from newstrace.config import Settings
 from newstrace.embed import Embedder, MiniLMEmbedder
 from newstrace.model import Article
@@ -63,6 +64,7 @@ DEFAULT_VARIANTS = "tfidf,tfidf+entities,tfidf+embeddings,all,multilingual"
 DETECTED_LANGUAGES = "en,de,es,tr,pl,ar,fr,it,pt,nl,ru,zh"
 GRID = {"tfidf": (0.08, 0.12, 0.16, 0.2), "embeddings": (0.25, 0.3, 0.35, 0.4, 0.45)}
 MARGINS = (0.0, 0.1)
+OVERRIDES: dict = {}
 
 
 class DiskCachedEmbedder(Embedder):
@@ -71,6 +73,7 @@ class DiskCachedEmbedder(Embedder):
     def __init__(self, inner: Embedder, path: Path | str) -> None:
         self.inner, self.path = inner, Path(path)
         self.dimension = inner.dimension
+        self.calibration = getattr(inner, "calibration", (1.0, 0.0))
         self.vectors: dict[str, np.ndarray] = {}
         if self.path.exists():
             with np.load(self.path) as saved:
@@ -116,6 +119,7 @@ def main() -> None:
     parser.add_argument("--grid", help="comma-separated join thresholds to try (stream)")
     parser.add_argument("--margins", help="comma-separated merge margins to try (stream)")
     parser.add_argument("--cache", type=Path, help="folder for .npz caches of embeddings")
+    parser.add_argument("--lead-chars", type=int, help="override story_lead_chars")
     parser.add_argument(
         "--calibrate", type=int, default=0, help="fit the E5-to-MiniLM map on N headlines"
     )
@@ -123,6 +127,8 @@ def main() -> None:
     if args.grid:
         thresholds = tuple(float(t) for t in args.grid.split(","))
         GRID.update(tfidf=thresholds, embeddings=thresholds)
+    if args.lead_chars:
+        OVERRIDES["story_lead_chars"] = args.lead_chars
     if args.margins:
         global MARGINS
         MARGINS = tuple(float(m) for m in args.margins.split(","))
@@ -166,7 +172,7 @@ def _embeds(variant: str) -> bool:
 def _settings(variant: str, overrides: dict) -> Settings:
     """Defaults, with entity terms weighted 1 in the variants that use entities."""
     weight = 1.0 if "entities" in VARIANTS[variant] else 0.0
-    return replace(Settings(), story_entity_weight=weight, **overrides)
+    return replace(Settings(), story_entity_weight=weight, **(OVERRIDES | overrides))
 
 
 # -- SemEval pairs -----------------------------------------------------------
@@ -189,7 +195,7 @@ def eval_pairs(path: Path, variants: list[str], models: dict, limit: int) -> dic
         started = time.perf_counter()
         index = StoryIndex(settings=_settings(variant, {}), **_models(variant, models))
         articles = [_pair_article(i, t, language) for i, (t, language) in enumerate(texts)]
-        vectors = index.featurizer.vectors(articles)
+        vectors = _pair_vectors(index, articles)
         scores = np.array(
             [index.similarity(vectors[2 * i], vectors[2 * i + 1]) for i in range(len(rows))]
         )
@@ -200,6 +206,32 @@ def eval_pairs(path: Path, variants: list[str], models: dict, limit: int) -> dic
             results[variant]["pearson_by_embedding_weight"] = _weights(index, rows, vectors)
         print(variant, results[variant], file=sys.stderr)
     return results
+
+
+def _pair_vectors(index: StoryIndex, articles: list[Article]) -> list:
+    """Vectors of the pair texts; multilingual vectors only where a pair reads them.
+
+    The score of a pair of English texts never reads the multilingual
+    vectors, so they are not computed for such pairs (they cost ~4x MiniLM).
+    """
+    featurizer = index.featurizer
+    multilingual = featurizer.multilingual
+    if multilingual is None:
+        return featurizer.vectors(articles)
+    english = [
+        is_english(articles[i - i % 2].language) and is_english(articles[i - i % 2 + 1].language)
+        for i in range(len(articles))
+    ]
+    found: list = [None] * len(articles)
+    for wanted, model in ((False, multilingual), (True, None)):
+        chosen = [i for i, flag in enumerate(english) if flag == wanted]
+        featurizer.multilingual = model
+        for i, vector in zip(
+            chosen, featurizer.vectors([articles[i] for i in chosen]), strict=True
+        ):
+            found[i] = vector
+    featurizer.multilingual = multilingual
+    return found
 
 
 def _weights(index: StoryIndex, rows: list[dict], vectors: list) -> dict:

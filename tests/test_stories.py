@@ -231,3 +231,34 @@ def test_adding_a_thousand_articles_later_gives_the_batch_stories():
     for article in generated.articles:
         truth.setdefault(article.story, []).append(article.id)
     assert abs(len(later) - len(truth)) <= 0.02 * len(truth)
+
+
+GERMAN = {"fluss": "river", "überflutet": "floods", "altstadt": "town", "bürgermeister": "mayor"}
+FLOOD_DE = """Fluss überflutet Altstadt
+Der Fluss ist über die Ufer getreten und hat die Altstadt überflutet, sagte der Bürgermeister.
+"""
+
+
+class FakeMultilingual(FakeEmbedder):
+    """FakeEmbedder over a tiny German-English word list: one space for both languages."""
+
+    calibration = (1.0, 0.0)
+
+    def embed(self, texts):
+        return super().embed(
+            [" ".join(GERMAN.get(w.lower(), w) for w in text.split()) for text in texts]
+        )
+
+
+def test_an_article_in_another_language_joins_its_story_with_a_multilingual_embedder():
+    items = corpus()
+    items.append(dated(FLOOD_DE, "flut", 14, outlet="Zeitung"))
+    items = [replace(a, language="de" if a.id == "flut" else "en") for a in items]
+    settings = PLAIN
+    english_only = group_stories(items, settings=settings, embedder=FakeEmbedder())
+    assert ("flut",) in partition(english_only)
+    both = group_stories(
+        items, settings=settings, embedder=FakeEmbedder(), multilingual=FakeMultilingual()
+    )
+    assert ("flood", "flut") in partition(both)
+    assert ("budget", "teachers") in partition(both) and ("spun", "wire") in partition(both)
