@@ -17,8 +17,13 @@ Two formats are recognised:
   then streamed from scratch with them; B-cubed P/R/F1 and ARI on the second half, both for the
   online pass alone and after ``consolidate()``.
 
-Each variant (TF-IDF only, + entities, + embeddings, all) runs in the same
-process on the same data. Thresholds fitted here are for reporting only:
+Each variant (TF-IDF only, + entities, + MiniLM embeddings, all, and
+``multilingual``: MiniLM for English, multilingual-e5-small for the rest and
+across languages; see ``VARIANTS``) runs in the same process on the same
+data. Article languages are detected as ingest does (lingua), not read from
+the gold columns. ``--cache DIR`` keeps embeddings in ``.npz`` files across
+runs; ``--calibrate N`` fits the E5-to-MiniLM cosine map on N headlines of
+a stream folder without reading its labels. Thresholds fitted here are for reporting only:
 the shipped defaults in ``Settings`` are not taken from SemEval (its labels'
 licence is unverified).
 """
