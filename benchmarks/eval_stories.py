@@ -17,8 +17,13 @@ Two formats are recognised:
   then streamed from scratch with them; B-cubed P/R/F1 and ARI on the second half, both for the
   online pass alone and after ``consolidate()``.
 
-Each variant (TF-IDF only, + entities, + embeddings, all) runs in the same
-process on the same data. Thresholds fitted here are for reporting only:
+Each variant (TF-IDF only, + entities, + MiniLM embeddings, all, and
+``multilingual``: MiniLM for English, multilingual-e5-small for the rest and
+across languages; see ``VARIANTS``) runs in the same process on the same
+data. Article languages are detected as ingest does (lingua), not read from
+the gold columns. ``--cache DIR`` keeps embeddings in ``.npz`` files across
+runs; ``--calibrate N`` fits the E5-to-MiniLM cosine map on N headlines of
+a stream folder without reading its labels. Thresholds fitted here are for reporting only:
 the shipped defaults in ``Settings`` are not taken from SemEval (its labels'
 licence is unverified).
 """
@@ -39,7 +44,9 @@ from pathlib import Path
 import numpy as np
 
 from newstrace._meta import Enricher
+from newstrace._multilingual import MAX_CHARS as E5_CHARS
 from newstrace._multilingual import E5Embedder
+from newstrace._storyvec import is_english
 from newstrace.config import Settings
 from newstrace.embed import Embedder, MiniLMEmbedder
 from newstrace.model import Article
@@ -62,6 +69,7 @@ DEFAULT_VARIANTS = "tfidf,tfidf+entities,tfidf+embeddings,all,multilingual"
 DETECTED_LANGUAGES = "en,de,es,tr,pl,ar,fr,it,pt,nl,ru,zh"
 GRID = {"tfidf": (0.08, 0.12, 0.16, 0.2), "embeddings": (0.25, 0.3, 0.35, 0.4, 0.45)}
 MARGINS = (0.0, 0.1)
+OVERRIDES: dict = {}
 
 
 class DiskCachedEmbedder(Embedder):
@@ -70,6 +78,7 @@ class DiskCachedEmbedder(Embedder):
     def __init__(self, inner: Embedder, path: Path | str) -> None:
         self.inner, self.path = inner, Path(path)
         self.dimension = inner.dimension
+        self.calibration = getattr(inner, "calibration", (1.0, 0.0))
         self.vectors: dict[str, np.ndarray] = {}
         if self.path.exists():
             with np.load(self.path) as saved:
@@ -115,6 +124,7 @@ def main() -> None:
     parser.add_argument("--grid", help="comma-separated join thresholds to try (stream)")
     parser.add_argument("--margins", help="comma-separated merge margins to try (stream)")
     parser.add_argument("--cache", type=Path, help="folder for .npz caches of embeddings")
+    parser.add_argument("--lead-chars", type=int, help="override story_lead_chars")
     parser.add_argument(
         "--calibrate", type=int, default=0, help="fit the E5-to-MiniLM map on N headlines"
     )
@@ -122,6 +132,8 @@ def main() -> None:
     if args.grid:
         thresholds = tuple(float(t) for t in args.grid.split(","))
         GRID.update(tfidf=thresholds, embeddings=thresholds)
+    if args.lead_chars:
+        OVERRIDES["story_lead_chars"] = args.lead_chars
     if args.margins:
         global MARGINS
         MARGINS = tuple(float(m) for m in args.margins.split(","))
@@ -129,7 +141,7 @@ def main() -> None:
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
         models["embedder"] = DiskCachedEmbedder(models["embedder"], args.cache / "minilm.npz")
-        models["e5"] = DiskCachedEmbedder(models["e5"], args.cache / "e5.npz")
+        models["e5"] = DiskCachedEmbedder(models["e5"], args.cache / f"e5-{E5_CHARS}.npz")
     variants = args.variants.split(",")
     if args.calibrate:
         (path,) = sorted(args.dataset.glob("*.csv"))
@@ -165,7 +177,7 @@ def _embeds(variant: str) -> bool:
 def _settings(variant: str, overrides: dict) -> Settings:
     """Defaults, with entity terms weighted 1 in the variants that use entities."""
     weight = 1.0 if "entities" in VARIANTS[variant] else 0.0
-    return replace(Settings(), story_entity_weight=weight, **overrides)
+    return replace(Settings(), story_entity_weight=weight, **(OVERRIDES | overrides))
 
 
 # -- SemEval pairs -----------------------------------------------------------
@@ -188,7 +200,7 @@ def eval_pairs(path: Path, variants: list[str], models: dict, limit: int) -> dic
         started = time.perf_counter()
         index = StoryIndex(settings=_settings(variant, {}), **_models(variant, models))
         articles = [_pair_article(i, t, language) for i, (t, language) in enumerate(texts)]
-        vectors = index.featurizer.vectors(articles)
+        vectors = _pair_vectors(index, articles)
         scores = np.array(
             [index.similarity(vectors[2 * i], vectors[2 * i + 1]) for i in range(len(rows))]
         )
@@ -199,6 +211,32 @@ def eval_pairs(path: Path, variants: list[str], models: dict, limit: int) -> dic
             results[variant]["pearson_by_embedding_weight"] = _weights(index, rows, vectors)
         print(variant, results[variant], file=sys.stderr)
     return results
+
+
+def _pair_vectors(index: StoryIndex, articles: list[Article]) -> list:
+    """Vectors of the pair texts; multilingual vectors only where a pair reads them.
+
+    The score of a pair of English texts never reads the multilingual
+    vectors, so they are not computed for such pairs (they cost ~4x MiniLM).
+    """
+    featurizer = index.featurizer
+    multilingual = featurizer.multilingual
+    if multilingual is None:
+        return featurizer.vectors(articles)
+    english = [
+        is_english(articles[i - i % 2].language) and is_english(articles[i - i % 2 + 1].language)
+        for i in range(len(articles))
+    ]
+    found: list = [None] * len(articles)
+    for wanted, model in ((False, multilingual), (True, None)):
+        chosen = [i for i, flag in enumerate(english) if flag == wanted]
+        featurizer.multilingual = model
+        for i, vector in zip(
+            chosen, featurizer.vectors([articles[i] for i in chosen]), strict=True
+        ):
+            found[i] = vector
+    featurizer.multilingual = multilingual
+    return found
 
 
 def _weights(index: StoryIndex, rows: list[dict], vectors: list) -> dict:

