@@ -402,10 +402,10 @@ def _labelled_row(subset: str, predicted: dict, gold_quotes: dict, precision: bo
                     anon_ok += best.speaker_kind == "anonymous"
     p = tp_pred / n_pred if n_pred else 0.0
     r = hit / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r and precision else 0.0
-    shown = f"{p:6.3f}" if precision else f"{'-':>6}"
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    shown = f"{p:6.3f} {r:6.3f} {f:6.3f}" if precision else f"{'-':>6} {r:6.3f} {'-':>6}"
     print(
-        f"{subset:22} {shown} {r:6.3f} {f:6.3f} {spk_ok / max(spk_n, 1):8.3f} "
+        f"{subset:22} {shown} {spk_ok / max(spk_n, 1):8.3f} "
         f"{anon_ok / max(anon_n, 1):6.3f} {n_gold:5d}"
     )
 

@@ -6,6 +6,7 @@ The Rome corpus, when present next to the repository, is only read, never copied
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newstrace.attribution import MAX_QUOTE_CHARS, extract_attribution
+from newstrace.config import Settings
 from newstrace.model import Article, Citation, Quote
 from newstrace.segment import segment
 
@@ -502,6 +504,17 @@ def test_indirect_speech_is_conservative(text: str) -> None:
             "first reported by the Valley Courier",
             "Valley Courier",
         ),
+        ("Local 4 News reported that the ferry sank.", "Local 4 News reported", "Local 4 News"),
+        (
+            "The strike was cited in multiple reports.",
+            "cited in multiple reports",
+            "unnamed reports",
+        ),
+        (
+            "The ferry sank.\n\nSee also South China Morning Post\n",
+            "See also South China Morning Post",
+            "South China Morning Post",
+        ),  # fmt: skip
     ],
 )
 def test_citations(text: str, cited: str, outlet: str) -> None:
@@ -516,6 +529,7 @@ def test_citations(text: str, cited: str, outlet: str) -> None:
         "The mine will close, according to Olga Petrenko.",
         "U.S. officials reported progress.",
         "Photo: AP",
+        "See also  Ferry timetable changes for the winter season",
     ],
 )
 def test_not_citations(text: str) -> None:
@@ -566,3 +580,52 @@ def test_determiners_before_reported_are_not_outlets():
     article = Article(id="a", source_path="a.txt", raw_text=text, text=text)
     _, citations = extract_attribution(article, segment(article))
     assert [c.outlet for c in citations] == ["CNN"]
+
+
+def test_reported_speech_found_by_the_parse() -> None:
+    text = "Harbour officials on Tuesday said the ferry would not sail again before spring."
+    quote = only(text, direct=False)
+    assert quote.text == "the ferry would not sail again before spring"
+    assert quote.speaker == "Harbour officials"
+    assert quote.speaker_kind == "anonymous"
+
+
+def test_reported_speech_around_a_quoted_fragment_is_a_clause() -> None:
+    text = "Mayor Ilse Brandt said the pier had been left to rot for “at least ten years.”"
+    clause = only(text, direct=False)
+    assert clause.text.startswith("the pier had been left to rot")
+    assert clause.speaker == "Ilse Brandt"
+
+
+def test_reported_speech_can_be_switched_off() -> None:
+    text = "Harbour officials on Tuesday said the ferry would not sail again before spring."
+    article = Article(id="a", source_path="a.txt", raw_text=text, text=text)
+    settings = Settings(parse_reported_speech=False)
+    found = extract_attribution(article, segment(article), settings=settings)[0]
+    assert [q for q in found if "spring" in q.text and q.cue != "said"] == []
+
+
+def test_a_misspelt_surname_resolves_to_the_full_name() -> None:
+    text = (
+        "Harbour director Avril Hines told reporters the quay was unsafe.\n\n"
+        "“We closed it on Monday,” Haynes said."
+    )
+    assert only(text).speaker == "Avril Hines"
+
+
+def test_an_anonymous_source_described_without_a_quote_is_an_antecedent() -> None:
+    text = (
+        "A senior port official was cited in several reports as blaming the storm.\n\n"
+        "“The cranes were never meant for that wind,” the official said."
+    )
+    assert only(text).speaker == "a senior port official"
+
+
+def test_rome_labels_match_the_corpus() -> None:
+    if not ROME.is_dir():
+        pytest.skip("the Rome corpus is not next to the repository")
+    labels = Path(__file__).parents[1] / "benchmarks" / "data" / "attribution" / "rome-2022.json"
+    for label in json.loads(labels.read_text(encoding="utf-8"))["labels"]:
+        span = (ROME / label["article"]).read_text(encoding="utf-8")[label["start"] : label["end"]]
+        assert " ".join(span.split()[:5]) == label["first_words"], label
+        assert " ".join(span.split()[-3:]) == label["last_words"], label

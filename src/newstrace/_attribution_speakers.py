@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz
+
 from ._attribution_citations import outlet_name
 from ._attribution_lexicon import (
     ACRONYM,
@@ -303,8 +305,27 @@ def name_index(text: str) -> _Names:
 
 
 def _full_name(word: str, pos: int, names: _Names) -> str:
-    """The fullest name ending with ``word`` (one before ``pos`` first), else starting with it."""
-    candidates = names.get(word)
+    """The fullest name ending with ``word`` (one before ``pos`` first), else starting with it;
+    else the one full name whose surname ``word`` misspells ("Haynes" for "Avril Hines")."""
+    candidates = names.get(word) or _misspelt(word, names)
     if not candidates:
         return word
     return max(candidates, key=lambda c: (c[2], c[0] < pos, len(c[1].split()), c[0]))[1]
+
+
+SURNAME_SIMILARITY = 70  # rapidfuzz ratio for a surname spelt two ways in one article
+
+
+def _misspelt(word: str, names: _Names) -> list[tuple[int, str, bool]]:
+    """The full names (by surname) ``word`` is a misspelling of, if exactly one surname fits:
+    same initial, length within two letters, similar spelling."""
+    close = [
+        key
+        for key, found in names.items()
+        if key[:1] == word[:1]
+        and key != word
+        and abs(len(key) - len(word)) <= 2
+        and any(is_surname for _, _, is_surname in found)
+        and fuzz.ratio(key, word) >= SURNAME_SIMILARITY
+    ]
+    return [c for c in names[close[0]] if c[2]] if len(close) == 1 else []

@@ -438,7 +438,8 @@ def _parsed_reported(
     windows = [
         (s.start, s.end)
         for s in sentences
-        if REPORTING_WORD.search(s.text)
+        if s.end - s.start <= PARSE_WINDOW
+        and REPORTING_WORD.search(s.text)
         and not any(s.start <= a < s.end for a, _ in taken)
         and _unquoted_words(text, s.start, s.end, quoted) >= MIN_REPORTING_WORDS
     ][:MAX_PARSED_SENTENCES]
