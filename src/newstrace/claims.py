@@ -64,6 +64,7 @@ MAX_POSTING = 200
 COUNTER_JOINERS = frozenset({"saying", "adding", "insisting", "arguing", "stressing", "noting"})
 
 Key = tuple[str, int, int]
+_PUNCTUATION = " \t\n,.;:!?\"'“”‘’()–—-"
 
 SIDES = {
     "us": "us",
@@ -262,6 +263,11 @@ def claim_units(sentences: Sequence[Sentence]) -> list[ClaimUnit]:
                 joiner=unit.joiner,
             )
             records.append(record)
+        if len(records) == 1:
+            whole = sentence.text.strip().strip(_PUNCTUATION)
+            if whole == records[0].text.strip(_PUNCTUATION):
+                # the whole sentence: compare it as the earlier stages embedded it
+                records = [replace(records[0], compare_text=sentence.text)]
         units.extend(_cut_nested(records))
     return units
 
@@ -270,7 +276,7 @@ def _cut_nested(units: list[ClaimUnit]) -> list[ClaimUnit]:
     """Compare a unit by its text without the units nested in it ("…, injuring seven, …")."""
     cut = []
     for outer in units:
-        text = outer.text
+        text = outer.compare_text or outer.text
         inner = [u for u in units if u is not outer and outer.start <= u.start < u.end <= outer.end]
         for unit in sorted(inner, key=lambda u: -u.start):
             text = text[: unit.start - outer.start] + text[unit.end - outer.start :]
