@@ -154,7 +154,8 @@ def corroborate(
     *,
     settings: Settings | None = None,
 ) -> tuple[Claim, ...]:
-    """Return the claims with origins, independent counts, chains and conflicts.
+    """Return the claims with origins, independent counts, chains and conflicts,
+    most important first (``importance``: disputed, then most articles).
 
     The collapsing rules are the ``Settings`` fields named in the module
     docstring.
@@ -163,7 +164,14 @@ def corroborate(
     tracer = _Tracer(articles, reuse, quotes, citations, settings)
     traced = [tracer.trace_claim(claim) for claim in claims]
     conflicts = find_conflicts(traced)
-    return tuple(replace(c, conflicts_with=conflicts.get(c.id, ())) for c in traced)
+    result = [replace(c, conflicts_with=conflicts.get(c.id, ())) for c in traced]
+    return tuple(sorted(result, key=importance))
+
+
+def importance(claim: Claim) -> tuple[bool, int, int, str]:
+    """Sort key, most important first: disputed claims, then by articles, then origins."""
+    articles = len({m.article_id for m in claim.mentions})
+    return (not claim.conflicts_with, -articles, -claim.independent_count, claim.id)
 
 
 def find_conflicts(claims: Sequence[Claim]) -> dict[str, tuple[str, ...]]:
