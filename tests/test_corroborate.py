@@ -275,3 +275,13 @@ def test_claims_come_out_disputed_first_then_by_articles():
     assert disputed == sorted(disputed, reverse=True) and disputed[0]
     counts = [len({m.article_id for m in c.mentions}) for c in ordered if not c.conflicts_with]
     assert counts == sorted(counts, reverse=True)
+
+
+def test_an_unknown_collapsing_rule_is_a_clear_config_error():
+    import pytest
+
+    from newstrace.errors import ConfigError
+
+    articles, claims = setup({"wire": CLAIM, "copy": CLAIM})
+    with pytest.raises(ConfigError, match="circular_reporting.*collapse, count"):
+        corroborate(claims, articles, settings=Settings(circular_reporting="merge"))
