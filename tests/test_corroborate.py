@@ -258,3 +258,30 @@ def test_a_bare_statement_adds_no_origin_when_others_attribute_the_claim():
         claims, articles, (), quotes, settings=Settings(unsourced_mentions="count")
     )
     assert counted[0].independent_count == 2
+
+
+def test_claims_come_out_disputed_first_then_by_articles():
+    texts = {
+        "wire": CLAIM,
+        "copy": CLAIM,
+        "third": CLAIM,
+        "authority": "The port authority denied that the crane had not been inspected for months.",
+        "a": f"{RESIGNED}, officials said.",
+        "b": f"{RESIGNED}, officials said.",
+    }
+    articles, claims = setup(texts)
+    ordered = corroborate(claims, articles)
+    disputed = [bool(c.conflicts_with) for c in ordered]
+    assert disputed == sorted(disputed, reverse=True) and disputed[0]
+    counts = [len({m.article_id for m in c.mentions}) for c in ordered if not c.conflicts_with]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_an_unknown_collapsing_rule_is_a_clear_config_error():
+    import pytest
+
+    from newstrace.errors import ConfigError
+
+    articles, claims = setup({"wire": CLAIM, "copy": CLAIM})
+    with pytest.raises(ConfigError, match="circular_reporting.*collapse, count"):
+        corroborate(claims, articles, settings=Settings(circular_reporting="merge"))

@@ -46,7 +46,7 @@ from ._graph import UnionFind
 from ._text import STOPWORDS, content_words, fold, words
 from .config import Settings
 from .embed import Embedder
-from .model import Claim, Mention, Reuse, Sentence, Stance, Story
+from .model import Claim, Mention, Reuse, Sentence, Span, Stance, Story
 
 MIN_CLAIM_WORDS = 6
 MIN_UNIT_WORDS = 3
@@ -64,6 +64,7 @@ MAX_POSTING = 200
 COUNTER_JOINERS = frozenset({"saying", "adding", "insisting", "arguing", "stressing", "noting"})
 
 Key = tuple[str, int, int]
+_PUNCTUATION = " \t\n,.;:!?\"'“”‘’()–—-"
 
 SIDES = {
     "us": "us",
@@ -262,6 +263,11 @@ def claim_units(sentences: Sequence[Sentence]) -> list[ClaimUnit]:
                 joiner=unit.joiner,
             )
             records.append(record)
+        if len(records) == 1:
+            whole = sentence.text.strip().strip(_PUNCTUATION)
+            if whole == records[0].text.strip(_PUNCTUATION):
+                # the whole sentence: compare it as the earlier stages embedded it
+                records = [replace(records[0], compare_text=sentence.text)]
         units.extend(_cut_nested(records))
     return units
 
@@ -270,7 +276,7 @@ def _cut_nested(units: list[ClaimUnit]) -> list[ClaimUnit]:
     """Compare a unit by its text without the units nested in it ("…, injuring seven, …")."""
     cut = []
     for outer in units:
-        text = outer.text
+        text = outer.compare_text or outer.text
         inner = [u for u in units if u is not outer and outer.start <= u.start < u.end <= outer.end]
         for unit in sorted(inner, key=lambda u: -u.start):
             text = text[: unit.start - outer.start] + text[unit.end - outer.start :]
@@ -375,13 +381,11 @@ def _aligned_pairs(
     by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
     for index, unit in enumerate(units):
         by_sentence[(unit.article_id, unit.index)].append(index)
-    starts = {(u.article_id, u.start): (u.article_id, u.index) for u in units}
-    located = _sentence_locator(units)
     pairs = []
     for link in reuse:
         for pair in link.aligned:
-            first = located(pair.source.article_id, pair.source.start, pair.source.end, starts)
-            second = located(pair.target.article_id, pair.target.start, pair.target.end, starts)
+            first = _sentence_of(units, pair.source)
+            second = _sentence_of(units, pair.target)
             if first is None or second is None:
                 continue
             for i in by_sentence[first]:
@@ -391,18 +395,12 @@ def _aligned_pairs(
     return pairs
 
 
-def _sentence_locator(units: list[ClaimUnit]):  # type: ignore[no-untyped-def]
-    spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+def _sentence_of(units: list[ClaimUnit], span: Span) -> tuple[str, int] | None:
+    """``(article, sentence index)`` of the first unit overlapping ``span``."""
     for unit in units:
-        spans[unit.article_id].append((unit.start, unit.end, unit.index))
-
-    def locate(article_id: str, start: int, end: int, _starts: object) -> tuple[str, int] | None:
-        for unit_start, unit_end, index in spans.get(article_id, ()):
-            if unit_start < end and unit_end > start:
-                return (article_id, index)
-        return None
-
-    return locate
+        if unit.article_id == span.article_id and unit.start < span.end and unit.end > span.start:
+            return (unit.article_id, unit.index)
+    return None
 
 
 def _closeness(units: list[ClaimUnit], vectors: np.ndarray | None, i: int, j: int) -> float:

@@ -55,6 +55,7 @@ from ._graph import UnionFind
 from ._text import content_words, fold
 from .claims import denied_part, unit_features
 from .config import Settings
+from .errors import ConfigError
 from .model import (
     Article,
     Chain,
@@ -75,6 +76,13 @@ CONFLICT_OVERLAP = 2
 TOPIC_SHARE = 0.25
 STEM = 6
 MAX_DENIER_WORDS = 8
+COLLAPSING_RULES = {
+    "anonymous_grouping": ("side", "description"),
+    "official_grouping": ("government", "anonymous"),
+    "spokespeople": ("organisation", "person"),
+    "circular_reporting": ("collapse", "count"),
+    "unsourced_mentions": ("fold", "count"),
+}
 
 _LEADING = re.compile(
     r"^(?:(?:a|an|the|another|other|one|two|three|four|five|several|some|many|multiple|"
@@ -155,16 +163,30 @@ def corroborate(
     *,
     settings: Settings | None = None,
 ) -> tuple[Claim, ...]:
-    """Return the claims with origins, independent counts, chains and conflicts.
+    """Return the claims with origins, independent counts, chains and conflicts,
+    most important first (``importance``: disputed, then most articles).
 
     The collapsing rules are the ``Settings`` fields named in the module
     docstring.
     """
     settings = settings or Settings()
+    for name, allowed in COLLAPSING_RULES.items():
+        if getattr(settings, name) not in allowed:
+            raise ConfigError(
+                f"setting {name!r} must be one of {', '.join(allowed)}; "
+                f"got {getattr(settings, name)!r}"
+            )
     tracer = _Tracer(articles, reuse, quotes, citations, settings)
     traced = [tracer.trace_claim(claim) for claim in claims]
     conflicts = find_conflicts(traced)
-    return tuple(replace(c, conflicts_with=conflicts.get(c.id, ())) for c in traced)
+    result = [replace(c, conflicts_with=conflicts.get(c.id, ())) for c in traced]
+    return tuple(sorted(result, key=importance))
+
+
+def importance(claim: Claim) -> tuple[bool, int, int, str]:
+    """Sort key, most important first: disputed claims, then by articles, then origins."""
+    articles = len({m.article_id for m in claim.mentions})
+    return (not claim.conflicts_with, -articles, -claim.independent_count, claim.id)
 
 
 def find_conflicts(claims: Sequence[Claim]) -> dict[str, tuple[str, ...]]:
