@@ -214,6 +214,8 @@ def test_an_article_over_its_time_budget_is_skipped_and_the_batch_goes_on():
     assert skip.source == "slow.txt"
     assert skip.reason == "OverBudget: took longer than 0.3 s (max_article_seconds)"
     assert {q.article_id for q in brief.quotes} == {"small"}
+    assert {s.article_id for s in brief.sentences} == {"small"}  # later stages spared it
+    assert {a.id for a in brief.articles} == {"slow", "small"} or skip.stage == "clean"
 
 
 def test_sentences_over_the_cap_are_not_analyzed_and_say_so():
@@ -264,3 +266,29 @@ def test_any_file_is_read_or_skipped_by_name(files):
     named |= {s.source.split("#")[0].rsplit(":", 1)[0] for s in result.skipped}
     assert named == set(paths)
     assert all(s.reason and "\n" not in s.reason for s in result.skipped)
+
+
+def test_an_article_over_budget_in_attribution_is_spared_by_the_later_stages(monkeypatch):
+    import newstrace.pipeline as pipeline
+
+    real = pipeline.extract_attribution
+
+    def stuck_on_slow(article, sentences, *, settings):  # type: ignore[no-untyped-def]
+        if article.id == "slow":
+            time.sleep(5)  # stands for a parse that never ends
+        return real(article, sentences, settings=settings)
+
+    monkeypatch.setattr(pipeline, "extract_attribution", stuck_on_slow)
+    settings = replace(FAST, max_article_seconds=0.5, max_article_sentences=100_000)
+    started = time.perf_counter()
+    brief = newstrace.analyze_articles(
+        [_long_article("slow", 3_000), _article("small", SMALL)], settings=settings
+    )
+    [skip] = brief.skipped
+    assert (skip.stage, skip.reason) == (
+        "attribution",
+        "OverBudget: took longer than 0.5 s (max_article_seconds)",
+    )
+    assert {s.article_id for s in brief.sentences} == {"small"}  # no claims work on it
+    assert {a.id for a in brief.articles} == {"slow", "small"}
+    assert time.perf_counter() - started < 60

@@ -116,6 +116,7 @@ def analyze_articles(
     stories = group_stories(cleaned, reuse, settings=settings, embedder=embedder)
     _tell(progress, "stories", 1, 1)
     quotes, citations = _attribution(cleaned, sentences, settings, skips, progress)
+    sentences = _without_over_budget(cleaned, sentences, skips)
     claims = group_claims(sentences, reuse, stories, settings=settings, embedder=embedder)
     _tell(progress, "claims", 1, 1)
     return _finish(
@@ -236,6 +237,21 @@ def time_budget(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _over_budget(result: Any) -> bool:
+    return str(result.get("skipped", "")).startswith(OverBudget.__name__)
+
+
+def _without_over_budget(
+    articles: Sequence[Article], sentences: dict[str, tuple[Sentence, ...]], skips: list[Skipped]
+) -> dict[str, tuple[Sentence, ...]]:
+    """The sentences, less those of articles that went over their time budget: the
+    later stages (claims, their embeddings) do not spend more time on them."""
+    over = {s.source for s in skips if s.reason.startswith(OverBudget.__name__)}
+    if not over:
+        return sentences
+    return {a.id: () if a.source_path in over else sentences[a.id] for a in articles}
 
 
 def _cap_sentences(
@@ -484,6 +500,7 @@ class _StoreRun:
         )
         _tell(self.progress, "stories", 1, 1)
         quotes, citations = self.attribution(cleaned, sentences)
+        sentences = _without_over_budget(cleaned, sentences, self.skips)
         claims = self.claims(sentences, reuse, stories, previous)
         brief = _finish(
             cleaned,
@@ -577,7 +594,8 @@ class _StoreRun:
             a.id: value if ok else {"skipped": value}
             for a, (ok, value) in zip(todo, results, strict=True)
         }
-        self.store.cache(stage, fresh, keys=keys)
+        # an article over its time budget may fit another time: not stored as skipped
+        self.store.cache(stage, {i: v for i, v in fresh.items() if not _over_budget(v)}, keys=keys)
         data |= fresh
         for article in articles:
             if "skipped" in data[article.id]:
