@@ -426,7 +426,7 @@ def _api_routes(app: FastAPI, pages: _Pages) -> None:
 
     @app.get("/api/projects/{name}/search", tags=["briefs"])
     def search_api(name: str, q: Annotated[str, Query(max_length=200)]) -> dict[str, Any]:
-        """Articles (title, outlet, text) and claims (statement, origins, mentions) containing ``q``."""
+        """Articles (title, outlet, text) and claims (statement, origins, mentions) with ``q``."""
         found = search_brief(_analysed(projects, name), q, f"/projects/{name}")
         return {k: [asdict(x) for x in v] for k, v in found.items()}
 
