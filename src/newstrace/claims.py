@@ -28,7 +28,7 @@ claim; otherwise denials never join assertions and the corroborate stage
 links them as conflicts. Claims mentioned by a single article are kept only
 when they deny something. Each mention carries its stance, found from cue
 words in the unit and its reporting frame; the claim's statement is its
-most typical mention.
+most typical mention with its reporting frame ("… (a senior official said)").
 """
 
 from __future__ import annotations
@@ -340,7 +340,7 @@ def _counter_claims(units: list[ClaimUnit], stances: Mapping[Key, Stance]) -> li
     return pairs
 
 
-def _claim(story: Story, mentions: list[Sentence], stances: dict[Key, Stance]) -> Claim:
+def _claim(story: Story, mentions: list[ClaimUnit], stances: dict[Key, Stance]) -> Claim:
     records = tuple(
         Mention(
             article_id=s.article_id,
@@ -362,16 +362,24 @@ def _claim(story: Story, mentions: list[Sentence], stances: dict[Key, Stance]) -
     )
 
 
-def _statement(mentions: list[Sentence]) -> str:
-    """The mention closest to all others: the claim's most typical wording."""
+def _statement(mentions: list[ClaimUnit]) -> str:
+    """The mention closest to all others (the claim's most typical wording), with
+    the reporting frame it was said in: "Seven workers were injured (a senior
+    official said)"."""
     if len(mentions) <= 2:
-        return min(mentions, key=lambda s: (len(s.text), s.article_id)).text
-    bags = [set(content_words(s.text)) for s in mentions]
-    best = max(
-        range(len(mentions)),
-        key=lambda i: (sum(_dice(bags[i], bags[j]) for j in range(len(bags)) if j != i), -i),
-    )
-    return mentions[best].text
+        best = min(mentions, key=lambda s: (len(s.text), s.article_id))
+    else:
+        bags = [set(content_words(s.text)) for s in mentions]
+        best = mentions[
+            max(
+                range(len(mentions)),
+                key=lambda i: (
+                    sum(_dice(bags[i], bags[j]) for j in range(len(bags)) if j != i),
+                    -i,
+                ),
+            )
+        ]
+    return f"{best.text} ({best.frame})" if best.frame else best.text
 
 
 def _aligned_pairs(
