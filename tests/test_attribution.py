@@ -629,3 +629,26 @@ def test_rome_labels_match_the_corpus() -> None:
         span = (ROME / label["article"]).read_text(encoding="utf-8")[label["start"] : label["end"]]
         assert " ".join(span.split()[:5]) == label["first_words"], label
         assert " ".join(span.split()[-3:]) == label["last_words"], label
+
+
+def test_an_apposition_after_the_name_gives_title_and_the_full_affiliation() -> None:
+    text = (
+        "The Kessel Water Board closed the reservoir on Friday.\n\n"
+        "“The dam is safe,” said Mira Sand, the board’s technical director. "
+        "Anton Reel, a spokesman for the board, said repairs would take a week."
+    )
+    found = {q.speaker: q for q in quotes(text, direct=None)}
+    assert found["Mira Sand"].speaker_title == "technical director"
+    assert found["Mira Sand"].speaker_affiliation == "Kessel Water Board"
+    assert found["Anton Reel"].speaker_title == "spokesman"
+    assert found["Anton Reel"].speaker_affiliation == "Kessel Water Board"
+
+
+def test_a_named_organisation_is_not_taken_for_an_earlier_anonymous_speaker() -> None:
+    text = (
+        "A senior water board official said the dam had held.\n\n"
+        "The Kessel Water Board has denied that any check was skipped, saying the dam "
+        "was inspected in May."
+    )
+    speakers = {q.speaker for q in quotes(text, direct=None)}
+    assert "the Kessel Water Board" in speakers

@@ -285,3 +285,29 @@ def test_an_unknown_collapsing_rule_is_a_clear_config_error():
     articles, claims = setup({"wire": CLAIM, "copy": CLAIM})
     with pytest.raises(ConfigError, match="circular_reporting.*collapse, count"):
         corroborate(claims, articles, settings=Settings(circular_reporting="merge"))
+
+
+def test_a_spokespersons_affiliation_stated_in_one_article_holds_in_the_others():
+    said = "the ferry schedule was cut because of the storm"
+    texts = {
+        "x": f"Spokesperson Ines Varga said {said}.",
+        "y": f"Ines Varga, a spokeswoman for the Harbour Board, said {said}.",
+        "z": f"The Harbour Board said {said}.",
+    }
+    articles, claims = setup(texts)
+    quotes = [
+        speaker_quote(articles[0], said, "Ines Varga", "named", speaker_title="spokesperson"),
+        speaker_quote(
+            articles[1],
+            said,
+            "Ines Varga",
+            "named",
+            speaker_title="spokeswoman",
+            speaker_affiliation="Harbour Board",
+        ),
+        speaker_quote(articles[2], said, "the Harbour Board", "organisation"),
+    ]
+    (claim,) = corroborate(claims, articles, (), quotes)
+    assert claim.independent_count == 1
+    x = next(c for c in claim.chains if c.article_id == "x")
+    assert "spokeswoman, Harbour Board" in x.steps[1] and "speaks for harbour board" in x.steps[-1]

@@ -142,3 +142,39 @@ def title_in(text: str, name: str) -> str | None:
         if title and title[-1].lower().rstrip(".") in TITLES:
             return " ".join(title[-6:])
     return None
+
+
+_APPOSITION = re.compile(r",\s+(?P<phrase>[^,.;:\"“”]{3,80})")
+_POSSESSIVE = re.compile(r"^(?:the\s+)?(?P<org>.+?)['’]s\s+(?P<title>.+)$", re.IGNORECASE)
+
+
+def apposition_in(text: str, name: str) -> Description:
+    """Title and affiliation from an apposition after ``name`` in ``text``:
+    "Petra Holm, a spokeswoman for the authority" -> "spokeswoman", "authority";
+    "Petra Holm, the authority's official spokesperson" -> "official spokesperson",
+    "the authority". An empty description when no apposition ends in a title."""
+    if " " not in name:
+        return Description()
+    for match in re.finditer(re.escape(name), text):
+        after = _APPOSITION.match(text, match.end())
+        if not after:
+            continue
+        phrase = re.sub(r"^(?:the|a|an)\s+", "", after["phrase"].strip(), flags=re.IGNORECASE)
+        if possessive := _POSSESSIVE.match(phrase):
+            title, affiliation = possessive["title"], possessive["org"]
+        else:
+            title, affiliation = (*_AFFILIATION.split(phrase, maxsplit=1), "")[:2]
+        if title and title.split()[-1].lower() in TITLES:
+            return Description(title=title, affiliation=affiliation.strip() or None)
+    return Description()
+
+
+def expand_reference(text: str, affiliation: str | None) -> str | None:
+    """A lower-case reference ("authority", "the ministry") expanded to the one proper
+    name in ``text`` that ends with it ("Vessmark Port Authority"); else as given."""
+    if not affiliation or not affiliation.islower() or len(affiliation.split()) > 2:
+        return affiliation
+    noun = re.sub(r"^(?:the|a|an)\s+", "", affiliation)
+    proper = r"((?:[A-Z][\w’'.-]* +){1,5}" + re.escape(noun.title()) + r")\b"
+    names = {re.sub(r"^The\s+", "", m) for m in re.findall(proper, text)}
+    return names.pop() if len(names) == 1 else affiliation

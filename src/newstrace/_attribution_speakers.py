@@ -132,6 +132,8 @@ def classify(text: str, start: int, end: int) -> SpeakerMention | None:
     if low[0] in DETERMINERS or head_noun(low[0]) in ANON_HEADS or low[0] in TITLES:
         phrase = phrase[0].lower() + phrase[1:]
     definite = low[0] in ("the", "this", "that") and split == len(tokens)
+    if kind == "organisation" and any(w[:1].isupper() for w in words[1:split]):
+        definite = False  # "the Vessmark Port Authority" names itself; "the authority" refers
     return SpeakerMention(*span, phrase, kind, phrase, definite, head_noun(low[split - 1]))
 
 

@@ -50,7 +50,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, cast
 
 from ._attribution_citations import citations
-from ._attribution_describe import describe, title_in
+from ._attribution_describe import apposition_in, describe, expand_reference, title_in
 from ._attribution_lexicon import (
     ACCORDING_FIRST,
     ACCORDING_LAST,
@@ -582,17 +582,24 @@ def _to_quote(
 
 
 def _with_titles(text: str, quotes: list[Quote]) -> list[Quote]:
-    """Give named speakers the title their fullest mention carries in the article."""
-    titles: dict[str, str | None] = {}
+    """Give named speakers the title (and affiliation) their fullest mention carries in
+    the article: a title before the name, else an apposition after it."""
+    titles: dict[str, tuple[str | None, str | None]] = {}
     for q in quotes:
         if q.speaker and q.speaker_kind == "named" and q.speaker_title:
-            titles.setdefault(q.speaker, q.speaker_title)
+            titles.setdefault(q.speaker, (q.speaker_title, q.speaker_affiliation))
     out = []
     for q in quotes:
-        if q.speaker and q.speaker_kind == "named" and not q.speaker_title:
+        if q.speaker and q.speaker_kind == "named" and not q.speaker_affiliation:
             if q.speaker not in titles:
-                titles[q.speaker] = title_in(text, q.speaker)
-            q = replace(q, speaker_title=titles[q.speaker])
+                before = title_in(text, q.speaker)
+                after = apposition_in(text, q.speaker)
+                affiliation = expand_reference(text, after.affiliation)
+                titles[q.speaker] = (before or after.title, affiliation)
+            title, affiliation = titles[q.speaker]
+            q = replace(q, speaker_title=q.speaker_title or title, speaker_affiliation=affiliation)
+        elif q.speaker_affiliation:
+            q = replace(q, speaker_affiliation=expand_reference(text, q.speaker_affiliation))
         out.append(q)
     return out
 

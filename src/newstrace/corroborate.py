@@ -176,11 +176,35 @@ def corroborate(
                 f"setting {name!r} must be one of {', '.join(allowed)}; "
                 f"got {getattr(settings, name)!r}"
             )
-    tracer = _Tracer(articles, reuse, quotes, citations, settings)
+    tracer = _Tracer(articles, reuse, shared_affiliations(quotes), citations, settings)
     traced = [tracer.trace_claim(claim) for claim in claims]
     conflicts = find_conflicts(traced)
     result = [replace(c, conflicts_with=conflicts.get(c.id, ())) for c in traced]
     return tuple(sorted(result, key=importance))
+
+
+def shared_affiliations(quotes: Sequence[Quote]) -> list[Quote]:
+    """Give a named spokesperson's title and affiliation, stated in one article
+    ("Petra Holm, a spokeswoman for the Vessmark Port Authority"), to their quotes
+    in articles that name them without it ("spokesperson Petra Holm said")."""
+    known: dict[str, Quote] = {}
+    for q in quotes:
+        spokesperson = q.speaker_title and _SPOKESPERSON.search(fold(q.speaker_title))
+        if q.speaker_kind == "named" and q.speaker and q.speaker_affiliation and spokesperson:
+            known.setdefault(fold(q.speaker), q)
+    return [
+        replace(
+            q,
+            speaker_title=known[fold(q.speaker)].speaker_title,
+            speaker_affiliation=known[fold(q.speaker)].speaker_affiliation,
+        )
+        if q.speaker_kind == "named"
+        and q.speaker
+        and not q.speaker_affiliation
+        and fold(q.speaker) in known
+        else q
+        for q in quotes
+    ]
 
 
 def importance(claim: Claim) -> tuple[bool, int, int, str]:
