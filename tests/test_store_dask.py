@@ -44,7 +44,7 @@ def test_partitions_keep_order_and_embedding_batches(tmp_path):
     texts = [f"text number {i} " + "word " * (i % 7) for i in range(100)]
     ordered = _dask.embedding_order(texts + texts[:5])
     assert sorted(ordered) == sorted(texts)  # distinct, nothing lost
-    with distributed.Client(processes=False, n_workers=2, dashboard_address=None) as client:
+    with distributed.Client(processes=False, n_workers=2, dashboard_address=":0") as client:
         heads = _dask.run_partitions(
             client, lambda part: [len(part)] + [0] * (len(part) - 1), ordered, multiple=32
         )

@@ -461,7 +461,7 @@ def dask_client(address: str, *, workers: int = 2, processes: bool = True) -> It
             n_workers=workers,
             threads_per_worker=1,
             processes=processes,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be taken
         ) as cluster,
         Client(cluster) as client,
     ):
