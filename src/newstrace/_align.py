@@ -19,7 +19,7 @@ from .config import Settings
 from .model import AlignedPair, Sentence, Span
 
 MIN_SENTENCE_WORDS = 5
-MANGLED = 50
+MANGLED = 50  # fuzz.ratio at or above which a swapped name is a misspelling, not another name
 
 
 def align(

@@ -336,7 +336,11 @@ def compare(
     settings = settings or Settings()
     pairs = align(first_sentences, second_sentences, settings=settings)
     reported = [p for p in pairs if p.kind != "verbatim" or not para.mostly_quote(p.target.text)]
-    if len({" ".join(words(p.target.text)) for p in reported}) < settings.min_shared_sentences:
+    distinct = min(
+        len({" ".join(words(p.source.text)) for p in reported}),
+        len({" ".join(words(p.target.text)) for p in reported}),
+    )
+    if distinct < settings.min_shared_sentences:
         return None  # shared quotes, or one stock sentence repeated, are not article reuse
     first_coverage = coverage(first_sentences, [p.source for p in pairs])
     second_coverage = coverage(second_sentences, [p.target for p in pairs])
