@@ -489,8 +489,9 @@ def _refine(
     The contained side (the target, or the source of an ``extended`` link) is a
     copy when most of its word 5-grams are in the other, an edited ("spun")
     copy when most of its words still follow the other's order, and a
-    rewrite otherwise. Thresholds chosen on Clough & Stevenson's short
-    answers (cut / light / heavy revisions).
+    rewrite otherwise. Thresholds chosen on the project's own data, the example
+    corpus's truth and the synthetic generator (``benchmarks/fit_reuse_thresholds.py``);
+    Clough & Stevenson's answers only evaluate them (their licence forbids fitting).
     """
     inner, outer = (source, target) if kind == "extended" else (target, source)
     contained, in_order = reuse_profile(inner.text, outer.text)
