@@ -29,6 +29,7 @@ from pathlib import Path
 from newstrace.config import Settings
 from newstrace.errors import NewstraceError, StoreError
 from newstrace.model import Brief, Story
+from newstrace.pipeline import STAGES as PIPELINE_STAGES
 from newstrace.pipeline import Progress, analyze_store, ingest_store
 from newstrace.store import Store, open_store
 
@@ -37,18 +38,7 @@ ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".xml", ".rss", ".atom", ".j
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # The stages an ingest reports, in order (``read`` is the web app's own; the rest are
 # the pipeline's progress names); only for drawing the overall bar, unknown names are fine.
-STAGES = (
-    "read",
-    "ingest",
-    "clean",
-    "segment",
-    "reuse",
-    "stories",
-    "attribution",
-    "claims",
-    "corroborate",
-    "quality",
-)
+STAGES = ("read", *PIPELINE_STAGES)
 _UPLOAD_NUMBER = re.compile(r"^\d{4}-")
 MAX_JOBS = 100  # finished jobs kept in memory, newest first
 log = logging.getLogger(__name__)
