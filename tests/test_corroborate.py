@@ -9,7 +9,7 @@ from .conftest import make_article
 CLAIM = "The crane had not been inspected for fourteen months, two officials said."
 
 
-def quote_over(article, phrase, speaker, kind="anonymous"):
+def quote_over(article, phrase, speaker, kind="anonymous", **fields):
     start = article.text.index(phrase)
     return Quote(
         id=f"q-{article.id}",
@@ -20,6 +20,7 @@ def quote_over(article, phrase, speaker, kind="anonymous"):
         speaker=speaker,
         speaker_kind=kind,
         direct=False,
+        **fields,
     )
 
 
@@ -189,28 +190,13 @@ def test_an_outlet_citing_another_that_relays_its_source_is_one_origin():
     assert chain.steps[1:] == ("cites Alpha News", "Alpha News (alpha.txt)", "quotes two officials")
 
 
-def speaker_quote(article, phrase, speaker, kind, **fields):
-    start = article.text.index(phrase)
-    return Quote(
-        id=f"q-{article.id}",
-        article_id=article.id,
-        start=start,
-        end=start + len(phrase),
-        text=phrase,
-        speaker=speaker,
-        speaker_kind=kind,
-        direct=False,
-        **fields,
-    )
-
-
 def test_officials_and_a_body_of_one_government_are_one_origin_by_setting():
     request = "Moscow asked Beijing for armed drones and ammunition in late February"
     texts = {"x": f"{request}, US officials said.", "y": f"{request}, the White House said."}
     articles, claims = setup(texts)
     quotes = [
-        speaker_quote(articles[0], request, "US officials", "anonymous"),
-        speaker_quote(articles[1], request, "the White House", "organisation"),
+        quote_over(articles[0], request, "US officials", "anonymous"),
+        quote_over(articles[1], request, "the White House", "organisation"),
     ]
     (claim,) = corroborate(claims, articles, (), quotes)
     assert claim.independent_count == 1
@@ -229,7 +215,7 @@ def test_a_spokesperson_speaks_for_their_organisation_by_setting():
     }
     articles, claims = setup(texts)
     quotes = [
-        speaker_quote(
+        quote_over(
             articles[0],
             "he had not heard of any Russian request for drones and shells",
             "Liu Pengyu",
@@ -296,8 +282,8 @@ def test_a_spokespersons_affiliation_stated_in_one_article_holds_in_the_others()
     }
     articles, claims = setup(texts)
     quotes = [
-        speaker_quote(articles[0], said, "Ines Varga", "named", speaker_title="spokesperson"),
-        speaker_quote(
+        quote_over(articles[0], said, "Ines Varga", "named", speaker_title="spokesperson"),
+        quote_over(
             articles[1],
             said,
             "Ines Varga",
@@ -305,7 +291,7 @@ def test_a_spokespersons_affiliation_stated_in_one_article_holds_in_the_others()
             speaker_title="spokeswoman",
             speaker_affiliation="Harbour Board",
         ),
-        speaker_quote(articles[2], said, "the Harbour Board", "organisation"),
+        quote_over(articles[2], said, "the Harbour Board", "organisation"),
     ]
     (claim,) = corroborate(claims, articles, (), quotes)
     assert claim.independent_count == 1
