@@ -188,6 +188,20 @@ def test_jsonl_maps_common_fields_and_skips_bad_lines_by_number():
     assert skipped["5"].startswith("no text")
 
 
+def test_an_oversized_record_is_skipped_by_line_not_cut(tmp_path: Path):
+    dump = tmp_path / "dump.jsonl"
+    lines = [
+        {"title": "Short", "text": "The ferry ran aground at dawn, the coastguard said."},
+        {"title": "Long", "text": "The harbour was closed. " * 200},
+    ]
+    dump.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    result = ingest([dump], settings=Settings(max_article_chars=1_000))
+    assert [a.title for a in result.articles] == ["Short"]
+    (skip,) = result.skipped
+    assert skip.source.endswith("dump.jsonl:2")
+    assert skip.reason == "text too long (4,800 characters; max_article_chars is 1,000)"
+
+
 def test_json_array_with_chosen_fields(tmp_path: Path):
     dump = tmp_path / "dump.json"
     records = [

@@ -149,7 +149,13 @@ class _Reader:
         if not data.strip():
             raise IngestError("empty file", source=item.source)
         records, skipped = self._records(fmt, data, item.source, url)
-        return [self.article(r, path=item.path) for r in records], skipped
+        articles = []
+        for record in records:  # one bad record of a feed or dump does not lose the others
+            try:
+                articles.append(self.article(record, path=item.path))
+            except IngestError as exc:
+                skipped.append(Skipped(source=record.source, stage="ingest", reason=exc.reason))
+        return articles, skipped
 
     def _load(self, item: _Input) -> tuple[bytes, str, str, str | None]:
         if item.fetched is not None:
@@ -188,7 +194,10 @@ class _Reader:
         ``metadata_evidence``; relative dates in the text are resolved against
         the record's reference date (feed or crawl date) or the file's date.
         """
-        text = record.text[: self.settings.max_article_chars]
+        text, cap = record.text, self.settings.max_article_chars
+        if len(text) > cap:
+            reason = f"text too long ({len(text):,} characters; max_article_chars is {cap:,})"
+            raise IngestError(reason, source=record.source)
         chrome = tuple(
             RemovedSpan(start=start, end=end, text=text[start:end], reason=reason)
             for start, end, reason in record.removed
