@@ -153,6 +153,8 @@ def test_hostile_files_are_read_or_skipped_by_name(tmp_path, monkeypatch):
     assert "lollollol" not in texts  # entities are never expanded
     assert len(texts) < 1_000_000
     assert "real.txt" in sources and "entities.html" in sources
+    bomb = next(a for a in brief.articles if a.source_path.endswith("laughs.html"))
+    assert bomb.text.startswith("&l9; The port reopened")  # the page, not the DOCTYPE's "]>"
 
 
 def test_sparse_giant_is_refused_without_reading(tmp_path):

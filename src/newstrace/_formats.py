@@ -120,10 +120,16 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 
 
+# a DOCTYPE with an internal subset (entity declarations) is no part of a web page:
+# it only serves entity bombs, and it hides the page from the HTML parser
+_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+
+
 def parse_html(html: str, *, source: str, url: str | None = None) -> Record:
     """Main text and metadata of an HTML page (``ParseError`` if it has none)."""
     from trafilatura import bare_extraction
 
+    html = _INTERNAL_SUBSET.sub("<!DOCTYPE html>", html, count=1)
     document = bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
     text = getattr(document, "text", None) or ""
     if not text.strip():
