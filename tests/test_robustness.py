@@ -153,6 +153,7 @@ def test_hostile_files_are_read_or_skipped_by_name(tmp_path, monkeypatch):
     assert "lollollol" not in texts  # entities are never expanded
     assert len(texts) < 1_000_000
     assert "real.txt" in sources and "entities.html" in sources
+    assert "the café would reopen" in texts and "café line two" in texts  # mixed encodings
     bomb = next(a for a in brief.articles if a.source_path.endswith("laughs.html"))
     assert bomb.text.startswith("&l9; The port reopened")  # the page, not the DOCTYPE's "]>"
 

@@ -39,6 +39,7 @@ line, for JSONL), and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import codecs
 import glob
 import hashlib
 import os
@@ -336,6 +337,8 @@ def decode(data: bytes, *, source: str, html: bool = False) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):  # UTF-8 with some Windows-1252 lines or words pasted in
+        return data.decode("utf-8", errors=_WINDOWS_FALLBACK)
     declared = _HTML_CHARSET.search(data[:4096]) if html else None
     if declared:
         try:
@@ -343,6 +346,25 @@ def decode(data: bytes, *, source: str, html: bool = False) -> str:
         except (LookupError, UnicodeDecodeError):
             pass
     return _detect_decode(data, source)
+
+
+def _windows_bytes(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), error.end
+
+
+_WINDOWS_FALLBACK = "newstrace-cp1252"
+codecs.register_error(_WINDOWS_FALLBACK, _windows_bytes)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether bytes that are not valid UTF-8 still hold at least as many valid UTF-8
+    non-ASCII characters as invalid bytes: UTF-8 text with a foreign part."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid = sum(1 for c in text if c > "\x7f") - invalid
+    return valid > 0 and valid >= invalid
 
 
 def _detect_decode(data: bytes, source: str) -> str:
