@@ -319,3 +319,22 @@ def test_a_failing_ingest_ends_with_a_one_line_message(
     assert "analysis failed: RuntimeError: disk full" in page.text
     assert "second line" not in page.text and "Traceback" not in page.text
     assert client.get("/api/projects/p/jobs").json()[0]["state"] == "failed"
+
+
+def test_a_story_brief_is_fresh_after_more_articles_arrive(tmp_path: Path) -> None:
+    client = _client(tmp_path)
+    client.post("/api/projects", params={"name": "p"})
+    text = b"Ferry aground at Tessa Point\n\nThe ferry ran aground at dawn, the coastguard said."
+    _finished(client, _upload(client, "p", [("a.txt", text)]))
+
+    def story_brief(story_id: str):  # type: ignore[no-untyped-def]
+        return client.get("/api/projects/p/brief", params={"story": story_id})
+
+    (first,) = client.get("/api/projects/p/stories").json()
+    assert len(story_brief(first["id"]).json()["articles"]) == 1  # now in the app's cache
+    copy = text.replace(b"Ferry aground", b"Ferry stuck") + b"\n\nMore later."
+    _finished(client, _upload(client, "p", [("b.txt", copy)]))
+    (story,) = client.get("/api/projects/p/stories").json()
+    assert len(story_brief(story["id"]).json()["articles"]) == 2
+    if story["id"] != first["id"]:  # the old story is gone, not served from the cache
+        assert story_brief(first["id"]).status_code == 404

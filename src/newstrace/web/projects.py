@@ -140,6 +140,7 @@ class Projects:
         self._stores: dict[str, Store] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._briefs: dict[str, Brief | None] = {}
+        self._story_briefs: dict[tuple[str, str], Brief] = {}
         self._jobs: dict[str, JobStatus] = {}
         self._saving = threading.Lock()
 
@@ -191,10 +192,12 @@ class Projects:
         self.require(name)
         store = self.store(name)
         if story_id is not None:
-            try:
-                return store.load_brief(story_id)
-            except StoreError as exc:
-                raise ProjectError(str(exc), status=404) from exc
+            if (name, story_id) not in self._story_briefs:
+                try:
+                    self._story_briefs[name, story_id] = store.load_brief(story_id)
+                except StoreError as exc:
+                    raise ProjectError(str(exc), status=404) from exc
+            return self._story_briefs[name, story_id]
         if name not in self._briefs:
             try:
                 brief: Brief | None = store.load_brief()
@@ -275,6 +278,8 @@ class Projects:
             on_skipped(skipped)
         result = analyze_store(store, settings=self.settings, progress=progress)
         self._briefs[name] = result.brief
+        for key in [k for k in self._story_briefs if k[0] == name]:
+            self._story_briefs.pop(key, None)
         return IngestReport(
             added=added.added,
             already_present=added.already_present,
