@@ -4,7 +4,7 @@ usage: .venv/bin/python benchmarks/attribution_eval.py [POLNEAR_SPLIT_DIR ...]
        [--scorer PATH] [--out DIR] [--textacy] [--labelled]
 
 ``--labelled`` also scores the two labelled sets written for newstrace: rome-2022
-(``benchmarks/data/attribution/rome-2022.json``: offsets and a few identifying words,
+(``benchmarks/data/attribution/rome-2022.json``: offsets and a digest of each span,
 the texts read from ``../shared/corpus/rome-2022`` at run time; every quote, direct and
 reported, and every citation) and the example corpus (``examples/truth.json``: every
 direct quote and citation, a sample of reported speech, so only its recall is shown).
@@ -33,6 +33,7 @@ predicted ``direct=True`` or holding a quotation mark, i.e. a mixed quote).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import re
@@ -310,6 +311,12 @@ def _speaker_ok(predicted: Quote, gold: dict) -> bool:
     return False
 
 
+def span_digest(span: str) -> str:
+    """The check stored with a label instead of its text: the first 12 hex digits of
+    the SHA-1 of the span with whitespace runs made single spaces."""
+    return hashlib.sha1(" ".join(span.split()).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
 def rome_gold(corpus: Path = ROME, labels: Path = ROME_LABELS) -> tuple[dict, dict]:
     """Quote and citation labels per file, their text read from the corpus at run time."""
     quotes: dict[str, list[dict]] = {}
@@ -317,7 +324,7 @@ def rome_gold(corpus: Path = ROME, labels: Path = ROME_LABELS) -> tuple[dict, di
     for label in json.loads(labels.read_text(encoding="utf-8"))["labels"]:
         text = (corpus / label["article"]).read_text(encoding="utf-8")
         span = text[label["start"] : label["end"]]
-        if " ".join(span.split()[:5]) != label["first_words"]:
+        if span_digest(span) != label["sha1"]:
             raise SystemExit(f"{labels}: label at {label['start']} does not match {corpus}")
         item = {**label, "text": span}
         (quotes if label["kind"] == "quote" else cites).setdefault(label["article"], []).append(

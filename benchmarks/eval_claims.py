@@ -19,6 +19,8 @@ import json
 import time
 from pathlib import Path
 
+from attribution_eval import span_digest
+
 import newstrace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +113,19 @@ def eval_examples() -> dict[str, float]:
     return figures
 
 
+def rome_mentions(corpus: Path, mentions: dict) -> list[tuple[str, str]]:
+    """``(file-name prefix, mention text)`` of each label, its text read from the corpus
+    at its stored offsets and checked against the stored digest."""
+    found = []
+    for prefix, at in mentions.items():
+        (path,) = corpus.glob(f"{prefix}*")
+        span = path.read_text(encoding="utf-8")[at["start"] : at["end"]]
+        if span_digest(span) != at["sha1"]:
+            raise SystemExit(f"{ROME_LABELS}: mention {prefix}@{at['start']} does not match {path}")
+        found.append((prefix, span))
+    return found
+
+
 def eval_rome() -> None:
     labels = json.loads(ROME_LABELS.read_text(encoding="utf-8"))
     corpus = SHARED / "corpus" / "rome-2022"
@@ -119,7 +134,9 @@ def eval_rome() -> None:
         return
     brief = newstrace.analyze([corpus])
     matched = {
-        label["id"]: best_claim(brief, labelled_spans(brief, label["mentions"].items()))
+        label["id"]: best_claim(
+            brief, labelled_spans(brief, rome_mentions(corpus, label["mentions"]))
+        )
         for label in labels["claims"]
     }
     ids = {claim.id: label_id for label_id, claim in matched.items() if claim}
