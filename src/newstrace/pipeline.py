@@ -41,6 +41,7 @@ from .reuse import (
     compare,
     find_reuse,
     infer_upstreams,
+    pairs_of_signatures,
     prune_redundant,
 )
 from .segment import segment
@@ -669,7 +670,6 @@ class _StoreRun:
     def candidates(self, articles: list[Article]) -> set[tuple[str, str]]:
         """``reuse.candidate_pairs``, with the shingle signature of each article whose
         text did not change read from the store (the rest made on the cluster, if any)."""
-        from ._signatures import candidate_pairs as signature_pairs
         from .store import cache_key
         from .store._dask import run_partitions, shingle_signatures, signature_array
 
@@ -681,13 +681,8 @@ class _StoreRun:
         self.store.add_signatures(fresh, keys=keys)
         self.recomputed["signatures"] = len(todo)
         signatures = stored | fresh
-        rows = signature_pairs(
-            [signature_array(signatures[a.id]) for a in articles],
-            min_shared=self.settings.min_shared_sentences,
-            min_containment=self.settings.min_containment,
-            max_posting=self.settings.max_posting,
-        )
-        return {(articles[i].id, articles[j].id) for i, j, _ in rows.tolist()}
+        arrays = [signature_array(signatures[a.id]) for a in articles]
+        return pairs_of_signatures(articles, arrays, settings=self.settings)
 
     def story_inputs(self, articles: list[Article]) -> Any:
         """Get the story stage's per-article model results ready: lead embeddings

@@ -299,7 +299,15 @@ def candidate_pairs(
     hasher = ShingleHasher(
         size=settings.shingle_size, sample=settings.shingle_sample, seed=settings.seed
     )
-    signatures = [hasher.text_shingles(a.text) for a in articles]
+    return pairs_of_signatures(
+        articles, [hasher.text_shingles(a.text) for a in articles], settings=settings
+    )
+
+
+def pairs_of_signatures(
+    articles: Sequence[Article], signatures: Sequence[np.ndarray], *, settings: Settings
+) -> set[tuple[str, str]]:
+    """``candidate_pairs`` from shingle signatures made beforehand (one per article)."""
     rows = signature_pairs(
         signatures,
         min_shared=settings.min_shared_sentences,
