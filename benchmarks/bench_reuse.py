@@ -128,10 +128,8 @@ def recall(pairs: set[tuple[int, int]], planted: dict[tuple[int, int], str]) -> 
 def families(corpus: synthetic.Corpus) -> dict[str, int]:
     """The planted copy family of each article (an id per family; independents alone).
 
-    A family is a connected component of the planted relations. A rome-like
-    pair belongs to its story's original: the generator renders the upstream
-    from the same facts and templates as the original, so the original holds
-    the upstream's sentences word for word and links to either copy are true.
+    A family is a connected component of the planted relations (a rome-like
+    pair is a family of its own: its upstream is another outlet's report).
     """
     parent = {a.id: a.id for a in corpus.articles}
 
@@ -146,10 +144,6 @@ def families(corpus: synthetic.Corpus) -> dict[str, int]:
 
     for source, target, _ in corpus.relations:
         join(source, target)
-    originals = {a.story: a.id for a in corpus.articles if a.role == "original"}
-    for article in corpus.articles:
-        if article.role.startswith("rome-") and article.story in originals:
-            join(article.id, originals[article.story])
     roots = sorted({root(a.id) for a in corpus.articles})
     number = {r: n for n, r in enumerate(roots)}
     return {a.id: number[root(a.id)] for a in corpus.articles}

