@@ -230,7 +230,8 @@ def _story(
         their_facts = [_fact(rng, entities, i + 3) for i in range(len(facts))]
         upstream = _render(their_facts, UPSTREAM_TEMPLATES, rng)
         extra = " ".join(line.format(**entities) for line in SPUN_EXTRAS)
-        spun = _spin(upstream, rng, spin_rate) + [extra]
+        # these templates hold more swappable words: 0.8 gives 3-word Jaccard 0.16-0.26
+        spun = _spin(upstream, rng, spin_rate * 0.8) + [extra]
         kept = [p for i, p in enumerate(upstream) if i % 3 != 2]
         left = add("rome-spun", spun)
         right = add("rome-abridged", kept + [_editor_line(entities, rng)])

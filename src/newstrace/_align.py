@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -24,6 +26,7 @@ CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december".split()
 )  # names too common to tell two stories apart
+MIN_WORD_OVERLAP = 0.35  # word-level LCS ratio below which two sentences are not compared
 MANGLED = 50  # fuzz.ratio at or above which a swapped name may be a misspelling, not another name
 
 
@@ -37,33 +40,70 @@ def align(
         return []
     cutoff = settings.sentence_match_threshold * 100 - 15
     scores = process.cdist(
-        [" ".join(words(s.text)) for s in left],
-        [" ".join(words(s.text)) for s in right],
+        [_tokens(s.text).joined for s in left],
+        [_tokens(s.text).joined for s in right],
         scorer=fuzz.ratio,
         score_cutoff=max(cutoff, 0),
     )
+    word_scores = process.cdist(
+        *_as_word_strings(
+            [_tokens(s.text).words for s in left], [_tokens(s.text).words for s in right]
+        ),
+        scorer=fuzz.ratio,
+        score_cutoff=MIN_WORD_OVERLAP * 100,
+    )
     candidates = []
-    for i, j in zip(*scores.nonzero(), strict=True):
-        pair = align_sentences(left[i], right[j], settings=settings)
+    for i, j in zip(*(scores * (word_scores > 0)).nonzero(), strict=True):
+        pair = align_sentences(left[i], right[j], settings=settings, char_ratio=scores[i, j] / 100)
         if pair is not None:
             candidates.append(pair)
     return _one_to_one(candidates)
 
 
+def _as_word_strings(
+    left: Sequence[tuple[str, ...]], right: Sequence[tuple[str, ...]]
+) -> tuple[list[str], list[str]]:
+    """Each sentence as a string of one character per word, so that rapidfuzz
+    compares word sequences (its ratio is then the word-level LCS ratio)."""
+    code: dict[str, str] = {}
+
+    def spell(sentence: tuple[str, ...]) -> str:
+        return "".join(code.setdefault(w, chr(0x4E00 + len(code))) for w in sentence)
+
+    return [spell(s) for s in left], [spell(s) for s in right]
+
+
+class _Tokens(NamedTuple):
+    words: tuple[str, ...]  # folded, for comparison
+    surface: tuple[str, ...]  # as written, for names and numbers
+    joined: str
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> _Tokens:
+    """A sentence's words, computed once however many sentences it is compared with."""
+    folded = tuple(words(text))
+    return _Tokens(folded, tuple(text[a:b] for a, b in word_spans(text)), " ".join(folded))
+
+
 def align_sentences(
-    source: Sentence, target: Sentence, *, settings: Settings
+    source: Sentence, target: Sentence, *, settings: Settings, char_ratio: float | None = None
 ) -> AlignedPair | None:
     """Compare two sentences word by word; ``None`` when they are not the same sentence."""
-    source_words, target_words = words(source.text), words(target.text)
+    mine, theirs = _tokens(source.text), _tokens(target.text)
+    source_words, target_words = mine.words, theirs.words
     matcher = SequenceMatcher(None, source_words, target_words, autojunk=False)
     word_ratio = matcher.ratio()
-    char_ratio = fuzz.ratio(" ".join(source_words), " ".join(target_words)) / 100
-    substitutions, inserted = _substitutions(matcher, source.text, target.text)
-    if states_other_facts(matcher, source.text, target.text):
-        return None
-    swap_ratio = _swap_tolerant_ratio(matcher, len(source_words), len(target_words))
+    if char_ratio is None:
+        char_ratio = fuzz.ratio(mine.joined, theirs.joined) / 100
     similarity = max(word_ratio, char_ratio)
+    swap_ratio = _swap_tolerant_ratio(matcher, len(source_words), len(target_words))
+    if max(similarity, swap_ratio) < settings.sentence_match_threshold:
+        return None
+    substitutions, inserted = _substitutions(matcher, source.text, target.text)
     if max(similarity, swap_ratio if substitutions else 0.0) < settings.sentence_match_threshold:
+        return None
+    if states_other_facts(matcher, source.text, target.text):
         return None
     if source_words == target_words or (
         not substitutions and similarity >= settings.verbatim_similarity
@@ -172,7 +212,9 @@ def _fact_states(source_text: str, target_text: str) -> list[str]:
     """``kept``, ``swapped`` or ``dropped`` for each number and name of the source."""
     source_tokens = _surface_words(source_text)
     target_tokens = _surface_words(target_text)
-    matcher = SequenceMatcher(None, words(source_text), words(target_text), autojunk=False)
+    matcher = SequenceMatcher(
+        None, _tokens(source_text).words, _tokens(target_text).words, autojunk=False
+    )
     token_state: dict[int, str] = {}
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         their_numbers, their_names = _facts(target_tokens, j1, j2)
@@ -234,8 +276,8 @@ def _swap_tolerant_ratio(matcher: SequenceMatcher[str], source_len: int, target_
     return kept / longest if longest else 0.0
 
 
-def _surface_words(text: str) -> list[str]:
-    return [text[a:b] for a, b in word_spans(text)]
+def _surface_words(text: str) -> tuple[str, ...]:
+    return _tokens(text).surface
 
 
 def _one_to_one(candidates: Iterable[AlignedPair]) -> list[AlignedPair]:
