@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -44,6 +45,7 @@ def align(
         [_tokens(s.text).joined for s in right],
         scorer=fuzz.ratio,
         score_cutoff=max(cutoff, 0),
+        dtype=np.float64,
     )
     word_scores = process.cdist(
         *_as_word_strings(
@@ -54,7 +56,9 @@ def align(
     )
     candidates = []
     for i, j in zip(*(scores * (word_scores > 0)).nonzero(), strict=True):
-        pair = align_sentences(left[i], right[j], settings=settings, char_ratio=scores[i, j] / 100)
+        pair = align_sentences(
+            left[i], right[j], settings=settings, char_ratio=float(scores[i, j]) / 100
+        )
         if pair is not None:
             candidates.append(pair)
     return _one_to_one(candidates)
