@@ -105,7 +105,11 @@ def workload(store, settings: Settings, client, full: bool) -> tuple[dict, dict]
     entities = run.story_inputs(cleaned)
     lap("story inputs")
     stories = group_stories(
-        cleaned, reuse, settings=settings, embedder=run.embedder, entities=entities
+        cleaned,
+        reuse,
+        settings=settings,
+        embedder=run.embedder if settings.story_embeddings else None,
+        entities=entities,
     )
     run.embedder.save()
     lap("stories")

@@ -114,7 +114,8 @@ def analyze_articles(
     embedder = MiniLMEmbedder()  # one model and one vector cache for every stage of the run
     reuse = find_reuse(cleaned, sentences, settings=settings, embedder=embedder)
     _tell(progress, "reuse", 1, 1)
-    stories = group_stories(cleaned, reuse, settings=settings, embedder=embedder)
+    story_embedder = embedder if settings.story_embeddings else None
+    stories = group_stories(cleaned, reuse, settings=settings, embedder=story_embedder)
     _tell(progress, "stories", 1, 1)
     quotes, citations = _attribution(cleaned, sentences, settings, skips, progress)
     sentences = _without_over_budget(cleaned, sentences, skips)
@@ -496,8 +497,9 @@ class _StoreRun:
         sentences = self.segment(cleaned)
         reuse = self.reuse(cleaned, sentences)
         entities = self.story_inputs(cleaned)
+        story_embedder = self.embedder if self.settings.story_embeddings else None
         stories = group_stories(
-            cleaned, reuse, settings=self.settings, embedder=self.embedder, entities=entities
+            cleaned, reuse, settings=self.settings, embedder=story_embedder, entities=entities
         )
         _tell(self.progress, "stories", 1, 1)
         quotes, citations = self.attribution(cleaned, sentences)
