@@ -51,6 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import generate  # noqa: E402
 
+PART = 10_000  # articles per JSONL file
+
 from newstrace.config import Settings  # noqa: E402
 from newstrace.pipeline import (  # noqa: E402
     _StoreRun,
@@ -63,18 +65,22 @@ from newstrace.store import open_store  # noqa: E402
 from newstrace.stories import group_stories  # noqa: E402
 
 
-def write_jsonl(path: Path, count: int, *, start: int = 0) -> int:
-    """Articles ``start``..``count`` of the synthetic corpus of ``count`` as JSONL."""
+def write_jsonl(folder: Path, count: int, *, start: int = 0) -> int:
+    """Articles ``start``..``count`` of the synthetic corpus of ``count`` as JSONL
+    files of ``PART`` articles each in ``folder`` (partitioned input: one file
+    stays under ``max_file_bytes``)."""
     articles = generate(count, seed=0, words=250).articles
-    with path.open("w", encoding="utf-8") as out:
-        for i, article in enumerate(articles[start:], start):
-            record = {
-                "id": article.id,
-                "text": article.text,
-                "published": article.published,
-                "outlet": f"Outlet {i % 37}",
-            }
-            out.write(json.dumps(record) + "\n")
+    folder.mkdir(parents=True, exist_ok=True)
+    for first in range(start, len(articles), PART):
+        with (folder / f"part-{first // PART:05d}.jsonl").open("w", encoding="utf-8") as out:
+            for i, article in enumerate(articles[first : first + PART], first):
+                record = {
+                    "id": article.id,
+                    "text": article.text,
+                    "published": article.published,
+                    "outlet": f"Outlet {i % 37}",
+                }
+                out.write(json.dumps(record) + "\n")
     return len(articles) - start
 
 
@@ -137,7 +143,9 @@ def one(args: argparse.Namespace) -> None:
             if path is None:
                 continue
             start = time.perf_counter()
-            ingest_store(store, [path], batch_size=500)
+            ingested = ingest_store(store, [path], batch_size=500)
+            if ingested.skipped:
+                raise SystemExit(f"ingest skipped {ingested.skipped[0]}")
             out["times"][label + "ingest"] = time.perf_counter() - start
             times, digest = workload(store, settings, client, args.full)
             out["times"].update({label + k: v for k, v in times.items()})
@@ -204,7 +212,7 @@ def main() -> None:
         work = Path(folder)
         totals: dict[tuple[int, str], float] = {}
         for count in sizes:
-            jsonl = work / f"{count}.jsonl"
+            jsonl = work / f"{count}-jsonl"
             write_jsonl(jsonl, count)
             print(f"\n== {count:,} articles ({'fast' if args.fast else 'default'} settings)")
             digests = {}
@@ -237,7 +245,7 @@ def main() -> None:
 def bench_incremental(args: argparse.Namespace, work: Path, count: int, full: float) -> None:
     """Add 1 % to the store the single-process run of ``count`` left, analyze again."""
     extra = max(1, count // 100)
-    more = work / "inc-more.jsonl"
+    more = work / "inc-more-jsonl"
     write_jsonl(more, count + extra, start=count)
     print(f"\n== incremental: {count:,} analyzed, then {extra:,} more (1 %)")
     result = child(args, mode="single", db=work / f"{count}-single.db", more=more)

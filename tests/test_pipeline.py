@@ -216,6 +216,29 @@ def test_a_failing_article_is_skipped_and_the_batch_goes_on(monkeypatch):
     assert "cannot clean" in skipped.reason
 
 
+def test_stories_use_no_embeddings_when_the_settings_say_so(monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    import newstrace.pipeline as pipeline
+    from newstrace.config import Settings
+    from newstrace.store import open_store
+
+    given = []
+
+    def grouping(*args, embedder=None, **kwargs):
+        given.append(embedder)
+        return original(*args, embedder=embedder, **kwargs)
+
+    original = pipeline.group_stories
+    monkeypatch.setattr(pipeline, "group_stories", grouping)
+    settings = replace(Settings(), story_embeddings=False, story_entities=False, paraphrase=False)
+    newstrace.analyze([EXAMPLES], settings=settings)
+    with open_store(str(tmp_path / "news.db")) as store:
+        pipeline.ingest_store(store, [EXAMPLES])
+        pipeline.analyze_store(store, settings=settings)
+    assert given == [None, None]
+
+
 def test_rome_corpus_links_the_two_republications(rome_brief):
     validate(rome_brief.to_dict())
     assert len(rome_brief.articles) == 5
