@@ -38,7 +38,6 @@ from .model import Article, Brief, Citation, Claim, Quote, Reuse, Sentence, Skip
 from .quality import find_flags
 from .reuse import (
     add_rewrites,
-    compare,
     find_reuse,
     infer_upstreams,
     pairs_of_signatures,
@@ -638,28 +637,23 @@ class _StoreRun:
         """``find_reuse``, with the comparison of each candidate pair whose two
         texts did not change read from the store (keep in step with ``find_reuse``)."""
         from .store import cache_key
-        from .store._codec import decode, encode
+        from .store._codec import decode
+        from .store._dask import compare_pairs, run_partitions
 
         by_id = {a.id: a for a in articles}
         text_keys = {a.id: cache_key(self.key, a.text) for a in articles}
         pairs = sorted(self.candidates(articles))
         keys = {(a, b): cache_key(text_keys[a], text_keys[b]) for a, b in pairs}
         known = self.store.cached_pairs(keys=keys)
-        links, fresh = [], {}
-        for first, second in pairs:
-            if (first, second) in known:
-                link = decode(Reuse | None, known[first, second])
-            else:
-                link = compare(
-                    by_id[first],
-                    by_id[second],
-                    sentences[first],
-                    sentences[second],
-                    settings=self.settings,
-                )
-                fresh[first, second] = encode(link)
-            if link is not None:
-                links.append(link)
+        todo = [pair for pair in pairs if pair not in known]
+        made = run_partitions(
+            self.client,
+            partial(compare_pairs, self.settings),
+            [(by_id[a], by_id[b], sentences[a], sentences[b]) for a, b in todo],
+        )
+        fresh = dict(zip(todo, made, strict=True))
+        found = (decode(Reuse | None, (known | fresh)[pair]) for pair in pairs)
+        links = [link for link in found if link is not None]
         self.store.cache_pairs(fresh, keys=keys)
         if self.settings.paraphrase:
             links = add_rewrites(

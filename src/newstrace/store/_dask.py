@@ -8,10 +8,11 @@ per partition is only what costs to set up (a shingle hasher's word cache, the
 MiniLM and spaCy models, loaded once per worker process).
 
 Distributed with these: shingle signatures (candidate search input), the
-MiniLM embeddings of article leads and their spaCy entities (story grouping
-input), attribution (quotes and citations, spaCy parser). The candidate index
-itself, story grouping, claims and the rest run on the client: their inputs
-are global.
+alignment of candidate pairs (``reuse.compare``), the MiniLM embeddings of
+article leads and their spaCy entities (story grouping input), attribution
+(quotes and citations, spaCy parser). The candidate index itself,
+paraphrase comparisons, story grouping, claims and the rest run on the
+client: their inputs are global.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..attribution import extract_attribution
 from ..config import Settings
 from ..embed import BATCH_SIZE
 from ..model import Article, Sentence
+from ..reuse import compare
 from ..stories import default_embedder, default_entities
 from ._codec import encode
 
@@ -57,6 +59,17 @@ def lead_vectors(texts: Sequence[str]) -> list[bytes]:
 def lead_entities(texts: Sequence[str]) -> list[list[str]]:
     """spaCy entities of ``texts``, with this process's shared model."""
     return [list(found) for found in default_entities().extract(list(texts))]
+
+
+def compare_pairs(
+    settings: Settings,
+    items: Sequence[tuple[Article, Article, Sequence[Sentence], Sequence[Sentence]]],
+) -> list[bytes]:
+    """``reuse.compare`` of each candidate pair, encoded as the store caches it."""
+    return [
+        encode(compare(first, second, mine, theirs, settings=settings))
+        for first, second, mine, theirs in items
+    ]
 
 
 def attribution(
