@@ -38,7 +38,12 @@ from newstrace._signatures import ShingleHasher, candidate_pairs  # noqa: E402
 from newstrace._text import content_words, shingles, words  # noqa: E402
 from newstrace.config import Settings  # noqa: E402
 from newstrace.model import Article  # noqa: E402
-from newstrace.reuse import REWRITE_MIN_SHARED, compare, prune_redundant  # noqa: E402
+from newstrace.reuse import (  # noqa: E402
+    REWRITE_MIN_SHARED,
+    compare,
+    posting_limit,
+    prune_redundant,
+)
 from newstrace.segment import segment  # noqa: E402
 
 SURFACE_KINDS = ("verbatim", "abridged", "spun", "shared_upstream")
@@ -51,7 +56,7 @@ def ours(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, in
         signatures,
         min_shared=settings.min_shared_sentences,
         min_containment=settings.min_containment,
-        max_posting=settings.max_posting,
+        max_posting=posting_limit(settings, len(texts)),
     )
     return {(int(i), int(j)) for i, j, _ in rows.tolist()}
 

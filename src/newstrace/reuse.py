@@ -8,14 +8,15 @@ Four steps, none of which compares all pairs of articles:
    ``min_containment`` of the smaller article. Containment, not Jaccard, so
    an abridged copy, four reused paragraphs, or a spun copy and an abridged
    copy of one upstream (Jaccard ≈ 0.2) are found. Hashes in more than
-   ``max_posting`` articles are common phrases and ignored.
+   ``max_posting`` articles (or ``max_posting_share`` of a big corpus) are
+   common phrases and ignored.
 2. **Alignment** (``_align``). Sentences are matched one to one with
    rapidfuzz: ``verbatim``, ``near`` or ``substituted`` (word swaps: spinning).
    Quotes shared word for word do not count as reuse.
 3. **Kind and direction.** Coverage of each side gives ``verbatim``,
    ``abridged``, ``extended``, ``spun`` or ``partial``; how the contained side
    reuses the other's words (5-gram containment, word LCS; thresholds chosen
-   on Clough & Stevenson) separates copied, edited (``spun``) and
+   on the project's own data) separates copied, edited (``spun``) and
    ``rewritten`` text. Direction, with ``direction_evidence``: a credit line
    ("first published by"), publication times, one article naming the other's
    outlet, degradation (a copy with a settled term swapped, "the official" →
@@ -315,9 +316,14 @@ def pairs_of_signatures(
         signatures,
         min_shared=settings.min_shared_sentences,
         min_containment=settings.min_containment,
-        max_posting=settings.max_posting,
+        max_posting=posting_limit(settings, len(articles)),
     )
     return {(articles[i].id, articles[j].id) for i, j, _ in rows.tolist()}
+
+
+def posting_limit(settings: Settings, articles: int) -> int:
+    """How many articles a shingle hash may be in before it is a common phrase."""
+    return max(settings.max_posting, int(settings.max_posting_share * articles))
 
 
 def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> list[tuple[str, str]]:
