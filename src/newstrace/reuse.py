@@ -236,13 +236,19 @@ def prune_redundant(links: Sequence[Reuse]) -> list[Reuse]:
     }
     links = _drop_siblings(links)
     kept = {frozenset((link.source_id, link.target_id)): link for link in links}
+    linked: dict[str, set[str]] = {}
+    for link in links:
+        linked.setdefault(link.source_id, set()).add(link.target_id)
+        linked.setdefault(link.target_id, set()).add(link.source_id)
     for link in sorted(
         links,
         key=lambda r: (r.score, -((r.source_id in copies) + (r.target_id in copies))),
     ):
         pair = frozenset((link.source_id, link.target_id))
-        if _explained(link, kept):
+        if _explained(link, kept, linked):
             del kept[pair]
+            linked[link.source_id].discard(link.target_id)
+            linked[link.target_id].discard(link.source_id)
     return [link for link in links if frozenset((link.source_id, link.target_id)) in kept]
 
 
@@ -265,12 +271,11 @@ def _drop_siblings(links: Sequence[Reuse]) -> list[Reuse]:
     ]
 
 
-def _explained(link: Reuse, kept: Mapping[frozenset[str], Reuse]) -> bool:
+def _explained(
+    link: Reuse, kept: Mapping[frozenset[str], Reuse], linked: Mapping[str, set[str]]
+) -> bool:
     ends = (link.source_id, link.target_id)
-    neighbours = [
-        other for pair in kept if len(pair & set(ends)) == 1 for other in pair - set(ends)
-    ]
-    for third in set(neighbours):
+    for third in linked[link.source_id] & linked[link.target_id]:  # linked to both ends
         via = [kept.get(frozenset((end, third))) for end in ends]
         if all(via) and all(
             _link_spans(via_link, end) >= _link_spans(link, end)
