@@ -39,8 +39,8 @@ class Settings:
     min_containment: float = 0.1
     max_posting: int = 50
     # a hash in more than max(max_posting, max_posting_share * articles) articles is a
-    # common phrase: in a big corpus a phrase in 0.2 % of it still tells copies apart
-    max_posting_share: float = 0.002
+    # common phrase: in a big corpus a phrase in 0.1 % of it still tells copies apart
+    max_posting_share: float = 0.001
     paraphrase: bool = True
     paraphrase_candidate_containment: float = 0.2
     paraphrase_similarity: float = 0.7
