@@ -317,16 +317,28 @@ def span_digest(span: str) -> str:
     return hashlib.sha1(" ".join(span.split()).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
+def span_text(corpus: Path, label: dict, span: dict) -> str:
+    """The text of ``span`` (of ``label``'s article unless it names another), checked
+    against its digest."""
+    path = corpus / span.get("article", label["article"])
+    text = path.read_text(encoding="utf-8")[span["start"] : span["end"]]
+    if span_digest(text) != span["sha1"]:
+        raise SystemExit(f"label span at {span['start']} does not match {path}")
+    return text
+
+
 def rome_gold(corpus: Path = ROME, labels: Path = ROME_LABELS) -> tuple[dict, dict]:
-    """Quote and citation labels per file, their text read from the corpus at run time."""
+    """Quote and citation labels per file, their text (and speakers and outlets) read
+    from the corpus at run time."""
     quotes: dict[str, list[dict]] = {}
     cites: dict[str, list[dict]] = {}
     for label in json.loads(labels.read_text(encoding="utf-8"))["labels"]:
-        text = (corpus / label["article"]).read_text(encoding="utf-8")
-        span = text[label["start"] : label["end"]]
-        if span_digest(span) != label["sha1"]:
-            raise SystemExit(f"{labels}: label at {label['start']} does not match {corpus}")
-        item = {**label, "text": span}
+        item = {**label, "text": span_text(corpus, label, label)}
+        for field in ("speaker", "outlet"):
+            if isinstance(label.get(field), dict):
+                item[field] = span_text(corpus, label, label[field])
+        if "speaker_also" in label:
+            item["speaker_also"] = [span_text(corpus, label, s) for s in label["speaker_also"]]
         (quotes if label["kind"] == "quote" else cites).setdefault(label["article"], []).append(
             item
         )

@@ -633,6 +633,10 @@ def test_rome_labels_match_the_corpus() -> None:
     for label in json.loads(labels.read_text(encoding="utf-8"))["labels"]:
         span = (ROME / label["article"]).read_text(encoding="utf-8")[label["start"] : label["end"]]
         assert span_digest(span) == label["sha1"], label
+        names = [label.get("speaker"), label.get("outlet"), *label.get("speaker_also", [])]
+        for name in [n for n in names if isinstance(n, dict)]:  # stored as spans, not text
+            text = (ROME / name.get("article", label["article"])).read_text(encoding="utf-8")
+            assert span_digest(text[name["start"] : name["end"]]) == name["sha1"], label
 
 
 def test_an_apposition_after_the_name_gives_title_and_the_full_affiliation() -> None:
