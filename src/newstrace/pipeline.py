@@ -652,7 +652,8 @@ class _StoreRun:
             [(by_id[a], by_id[b], sentences[a], sentences[b]) for a, b in todo],
         )
         fresh = dict(zip(todo, made, strict=True))
-        found = (decode(Reuse | None, (known | fresh)[pair]) for pair in pairs)
+        encoded = known | fresh
+        found = (decode(Reuse | None, encoded[pair]) for pair in pairs)
         links = [link for link in found if link is not None]
         self.store.cache_pairs(fresh, keys=keys)
         if self.settings.paraphrase:
