@@ -25,7 +25,7 @@ from sqlalchemy import create_engine
 
 import newstrace
 from newstrace.errors import StoreError
-from newstrace.pipeline import analyze_store, ingest_store
+from newstrace.pipeline import analyze_articles, analyze_store, ingest_store
 from newstrace.store import migrate, open_store
 from newstrace.store._tables import Base
 from newstrace.store.sql import HEAD, MIGRATIONS
@@ -210,6 +210,30 @@ def test_changed_settings_recompute_everything(tmp_path):
         assert analyze_store(store, settings=settings).recomputed == {}
         other = analyze_store(store, settings=replace(settings, claim_similarity=0.5))
         assert other.recomputed["clean"] == 3 and other.recomputed["segment"] == 3
+
+
+def test_a_new_template_line_recleans_only_the_articles_that_carry_it(tmp_path):
+    footer = "Subscribe to the Harbour Gazette for more local news."
+    stories = ["crane falls at the pier", "ferry delayed by fog", "market opens early",
+               "school roof repaired", "bridge closed for works"]  # fmt: skip
+    for i, story in enumerate(stories):
+        text = f"---\noutlet: Harbour Gazette\n---\nTitle {i}\nReporters said the {story}.\n"
+        if i >= 2:  # the footer becomes a template line once 3 gazette articles carry it
+            text += footer + "\n"
+        folder = tmp_path / ("one" if i < 4 else "two")
+        folder.mkdir(exist_ok=True)
+        folder.joinpath(f"{i}.txt").write_text(text, encoding="utf-8")
+    settings = newstrace.Settings(paraphrase=False, story_embeddings=False, story_entities=False)
+    with open_store(tmp_path / "p.db") as store:
+        ingest_store(store, [tmp_path / "one"])
+        assert analyze_store(store, settings=settings).recomputed["clean"] == 4
+        ingest_store(store, [tmp_path / "two"])
+        second = analyze_store(store, settings=settings)
+        # the new article and articles 2-3, whose footer is now removed; not articles 0-1
+        assert second.recomputed["clean"] == 3
+        assert all(footer not in a.text for a in second.brief.articles)
+        full = analyze_articles(store.articles(), settings=settings)
+        assert second.brief.to_json() == full.to_json()
 
 
 def test_stores_open_at_the_latest_migration(url):

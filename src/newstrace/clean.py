@@ -69,6 +69,7 @@ __all__ = [
     "clean_article",
     "clean_corpus",
     "learn_templates",
+    "template_lines_in",
 ]
 
 
@@ -306,6 +307,19 @@ def clean_corpus(articles: Iterable[Article], *, settings: Settings | None = Non
     articles = list(articles)
     templates = learn_templates(articles, settings=settings)
     return [clean_article(a, settings=settings, templates=templates) for a in articles]
+
+
+def template_lines_in(article: Article, templates: Templates) -> frozenset[str]:
+    """The template lines of the article's outlet that occur in it: all that its
+    cleaning takes from ``templates`` (a line as written or as normalised)."""
+    template = templates.lines_for(article)
+    if not template:
+        return frozenset()
+    lines = article.raw_text.split("\n")
+    present = {template_key(line) for line in lines}
+    if not article.raw_text.isascii():
+        present |= {template_key(normalise(line)[0]) for line in lines}
+    return template & present
 
 
 def clean_article(

@@ -29,7 +29,7 @@ import numpy as np
 from ._storyvec import EntityExtractor
 from .attribution import extract_attribution
 from .claims import group_claims
-from .clean import Templates, clean_article, learn_templates
+from .clean import Templates, clean_article, learn_templates, template_lines_in
 from .config import Settings
 from .corroborate import corroborate, provenance_graph
 from .embed import Embedder, MiniLMEmbedder
@@ -359,8 +359,9 @@ def analyze_store(
     """Analyze every article in ``store``, re-using what earlier runs stored.
 
     Re-used from the store when the settings are unchanged: the cleaned text
-    of every article whose outlet's template lines did not change (templates
-    are learned over the whole store), the sentences, quotes and citations of
+    of every article whose template lines (those of its outlet's that it
+    contains; templates are learned over the whole store) did not change, the
+    sentences, quotes and citations of
     every article whose cleaned text did not change, the reuse comparison of
     every candidate pair whose two texts did not change, sentence embeddings,
     and the claims of every story whose articles and texts did not change;
@@ -522,7 +523,7 @@ class _StoreRun:
     def clean(self, articles: list[Article]) -> list[Article]:
         """Clean the articles whose settings or outlet templates changed since last time."""
         templates = learn_templates(articles, settings=self.settings)
-        wanted = {a.id: _clean_key(self.key, templates.lines_for(a)) for a in articles}
+        wanted = {a.id: _clean_key(self.key, template_lines_in(a, templates)) for a in articles}
         stored = self.store.clean_keys()
         self.first_time = {i for i in wanted if stored.get(i) is None}
         todo = [_as_raw(a) for a in articles if stored.get(a.id) != wanted[a.id]]
@@ -779,7 +780,7 @@ def _digest(ids: Iterable[str]) -> str:
 
 
 def _clean_key(settings_key: str, template_lines: Iterable[str]) -> str:
-    """What an article's cleaning depends on: the settings and its outlet's template lines."""
+    """What an article's cleaning depends on: the settings and the template lines in it."""
     return f"{settings_key}-{_digest(sorted(template_lines))[:16]}"
 
 
