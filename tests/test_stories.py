@@ -16,7 +16,14 @@ import pytest
 from newstrace.config import Settings
 from newstrace.embed import Embedder
 from newstrace.model import Reuse
-from newstrace.stories import EntityExtractor, StoryIndex, group_stories, story_id
+from newstrace.stories import (
+    EntityExtractor,
+    OnlineIdf,
+    StoryIndex,
+    group_stories,
+    regroup_stories,
+    story_id,
+)
 
 from .conftest import make_article
 from .test_reuse import OTHER, SPUN, WIRE
@@ -151,6 +158,49 @@ def test_story_metadata():
     assert crane.outlet_count == 2
     assert crane.timeline == (("2026-03-02T09:00:00Z", "wire"), ("2026-03-02T11:00:00Z", "spun"))
     assert "Quist" in crane.key_entities
+
+
+def test_an_update_regroups_only_the_stories_it_can_reach():
+    old = [dated(OTHER, "budget", 9, day=1), dated(BUDGET_FOLLOWUP, "teachers", 10, day=1)]
+    recent = [dated(WIRE, "wire", 9, day=9), dated(FLOOD, "flood", 10, day=9)]
+    idf = OnlineIdf()
+    grouped = group_stories([*old, *recent], settings=PLAIN, idf=idf)
+    assert idf.documents == 4
+    before = [replace(s, title="as stored") for s in grouped]  # what a store gives back
+    update = dated(SPUN, "spun", 11, day=9, title="Crane drops")
+    after = regroup_stories([*old, *recent, update], (), before, {"spun"}, idf=idf, settings=PLAIN)
+    # the budget story is days older than the update: kept as stored, not regrouped
+    assert {s.title for s in after if "budget" in s.article_ids} == {"as stored"}
+    assert all(s.title != "as stored" for s in after if "budget" not in s.article_ids)
+    assert partition(after) == [("budget", "teachers"), ("flood",), ("spun", "wire")]
+    assert idf.documents == 5
+    full = OnlineIdf()
+    assert partition(group_stories([*old, *recent, update], settings=PLAIN, idf=full)) == partition(
+        after
+    )
+    assert +idf.frequency == +full.frequency
+
+
+def test_an_update_linked_to_an_old_story_regroups_it():
+    old = [dated(WIRE, "wire", 9, day=1), dated(OTHER, "budget", 10, day=1)]
+    idf = OnlineIdf()
+    before = group_stories(old, settings=PLAIN, idf=idf)
+    update = dated(FLOOD, "flood", 9, day=9)
+    link = Reuse(
+        source_id="wire", target_id="flood", kind="partial", score=0.2, direction_confidence=0.5
+    )
+    touched = {"flood", "wire"}  # the new article and the one it reuses
+    after = regroup_stories([*old, update], [link], before, touched, idf=idf, settings=PLAIN)
+    assert partition(after) == [("budget",), ("flood", "wire")]
+
+
+def test_an_undated_update_regroups_everything():
+    items = corpus()
+    idf = OnlineIdf()
+    before = group_stories(items[:4], settings=PLAIN, idf=idf)
+    update = make_article(FLOOD, article_id="flood")
+    after = regroup_stories([*items[:4], update], (), before, {"flood"}, idf=idf, settings=PLAIN)
+    assert after == group_stories([*items[:4], update], settings=PLAIN)
 
 
 def test_undated_articles_are_placed_and_listed_last():

@@ -89,6 +89,7 @@ def candidate_pairs(
     min_containment: float = 0.1,
     max_posting: int = 50,
     rare_only: bool = False,
+    touching: np.ndarray | None = None,
 ) -> np.ndarray:
     """``(k, 3)`` int64 rows ``(i, j, shared)``, ``i < j``, of articles that may share text.
 
@@ -96,13 +97,23 @@ def candidate_pairs(
     With ``rare_only`` containment is the share of the smaller article's
     *rare* hashes (those in at most ``max_posting`` articles): blocking on
     rare terms (names, places) whose test does not weaken as the corpus
-    grows and common words drop out.
+    grows and common words drop out. With ``touching`` (a boolean mask over
+    the articles) only the pairs with at least one article in the mask are
+    made, the same rows as without it: only the posting lists of the hashes
+    of those articles are built, counted over all articles.
     """
     sizes = np.array([len(s) for s in signatures], dtype=np.int64)
     if len(signatures) < 2 or sizes.sum() == 0:
         return np.zeros((0, 3), dtype=np.int64)
     hashes = np.concatenate([np.asarray(s, dtype=np.uint64) for s in signatures])
     owners = np.repeat(np.arange(len(signatures), dtype=np.int64), sizes)
+    if touching is not None:
+        if rare_only:
+            raise ValueError("touching and rare_only cannot be combined")
+        wanted = np.unique(hashes[touching[owners]])
+        found = np.searchsorted(wanted, hashes).clip(max=max(len(wanted) - 1, 0))
+        keep = wanted[found] == hashes if len(wanted) else np.zeros(len(hashes), dtype=bool)
+        hashes, owners = hashes[keep], owners[keep]
     order = np.lexsort((owners, hashes))
     hashes, owners = hashes[order], owners[order]
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
@@ -113,6 +124,8 @@ def candidate_pairs(
     keys = _pair_keys(owners, starts, lengths, max_posting, len(signatures))
     if len(keys) == 0:
         return np.zeros((0, 3), dtype=np.int64)
+    if touching is not None:
+        keys = keys[touching[keys // len(signatures)] | touching[keys % len(signatures)]]
     keys, shared = np.unique(keys, return_counts=True)
     first, second = keys // len(signatures), keys % len(signatures)
     smaller = np.minimum(sizes[first], sizes[second])

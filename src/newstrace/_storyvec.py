@@ -120,6 +120,11 @@ class OnlineIdf:
         self.documents += 1
         self.frequency.update(set(terms))
 
+    def remove(self, terms: Iterable[str]) -> None:
+        """Uncount one document that was counted with these terms."""
+        self.documents -= 1
+        self.frequency.subtract(set(terms))
+
     def weight(self, term: str) -> float:
         """Smoothed IDF of ``term`` now."""
         return math.log((1 + self.documents) / (1 + self.frequency[term])) + 1.0

@@ -15,6 +15,7 @@ re-uses the per-article and per-pair results earlier runs stored.
 from __future__ import annotations
 
 import hashlib
+import json
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from ._storyvec import EntityExtractor
+from ._storyvec import EntityExtractor, OnlineIdf
 from .attribution import extract_attribution
 from .claims import group_claims
 from .clean import Templates, clean_article, learn_templates, template_lines_in
@@ -44,7 +45,7 @@ from .reuse import (
     prune_redundant,
 )
 from .segment import segment
-from .stories import group_stories
+from .stories import group_stories, regroup_stories
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only when a store is used
     from .store import Store
@@ -388,10 +389,7 @@ def analyze_store(
             brief=brief, new_articles=(), changed_stories=(), dropped_stories=(), recomputed={}
         )
     brief = run.analyze(previous)
-    # cleaned texts are saved with the brief (one transaction): a run killed
-    # before this point leaves the stored texts and the stored brief as they were
-    store.save_brief(brief, settings_key=key, cleaned=run.cleaned, clean_keys=run.clean_keys)
-    store.set_meta("analyzed_articles", contents)
+    run.save(brief, contents)
     current = {s.id for s in brief.stories}
     return StoreAnalysis(
         brief=brief,
@@ -490,18 +488,16 @@ class _StoreRun:
         self.recleaned: set[str] = set()  # articles whose cleaned text was (re)computed
         self.cleaned: list[Article] = []  # those of them cleaned, saved with the brief
         self.clean_keys: dict[str, str] = {}
+        self.sentences: dict[str, tuple[Sentence, ...]] = {}
+        self.linked_pairs: list[tuple[str, str]] = []  # candidate pairs that gave a link
+        self.idf = OnlineIdf()  # document frequencies of the story stage
 
     def analyze(self, previous: dict[str, Story]) -> Brief:
         """The stages of ``analyze_articles`` (keep the two in step: a test compares them)."""
         cleaned = self.clean(list(self.store.articles()))
         sentences = self.segment(cleaned)
-        reuse = self.reuse(cleaned, sentences)
-        entities = self.story_inputs(cleaned)
-        story_embedder = self.embedder if self.settings.story_embeddings else None
-        stories = group_stories(
-            cleaned, reuse, settings=self.settings, embedder=story_embedder, entities=entities
-        )
-        _tell(self.progress, "stories", 1, 1)
+        reuse = self.reuse(cleaned)
+        stories = self.stories(cleaned, reuse, previous)
         quotes, citations = self.attribution(cleaned, sentences)
         sentences = _without_over_budget(cleaned, sentences, self.skips)
         claims = self.claims(sentences, reuse, stories, previous)
@@ -546,11 +542,45 @@ class _StoreRun:
         ]
 
     def segment(self, articles: list[Article]) -> dict[str, tuple[Sentence, ...]]:
+        """The sentences of ``articles`` (stored, else made and stored; kept for the run)."""
         from .store._records import sentences_from_data
 
-        data = self.cached("segment", articles, _segment_one)
-        found = {a.id: sentences_from_data(data[a.id].get("ok", ())) for a in articles}
-        return _cap_sentences(articles, found, self.settings, self.skips)
+        todo = [a for a in articles if a.id not in self.sentences]
+        if todo:
+            data = self.cached("segment", todo, _segment_one)
+            found = {a.id: sentences_from_data(data[a.id].get("ok", ())) for a in todo}
+            self.sentences |= _cap_sentences(todo, found, self.settings, self.skips)
+        return {a.id: self.sentences[a.id] for a in articles if a.id in self.sentences}
+
+    def save(self, brief: Brief, contents: str) -> None:
+        """Store ``brief`` with the cleaned texts and what the next run starts from,
+        in one transaction: a run killed before leaves all of them as they were."""
+        frequency = {t: n for t, n in self.idf.frequency.items() if n > 0}
+        state = {
+            "analyzed_articles": contents,
+            "reuse_links": json.dumps({"articles": contents, "pairs": self.linked_pairs}),
+            "story_idf": json.dumps(
+                {"articles": contents, "documents": self.idf.documents, "frequency": frequency}
+            ),
+        }
+        self.store.save_brief(
+            brief,
+            settings_key=self.key,
+            cleaned=self.cleaned,
+            clean_keys=self.clean_keys,
+            meta=state,
+        )
+
+    def previous_state(self, name: str) -> dict[str, Any] | None:
+        """What the last analysis left under ``name`` (``reuse_links``, ``story_idf``),
+        or ``None`` when it was made with other settings or is not the last one."""
+        if self.store.get_meta("analysis_key") != self.key:
+            return None
+        text = self.store.get_meta(name)
+        state = json.loads(text) if text else None
+        if state is None or state.get("articles") != self.store.get_meta("analyzed_articles"):
+            return None
+        return state
 
     def attribution(
         self, articles: list[Article], sentences: dict[str, tuple[Sentence, ...]]
@@ -632,21 +662,37 @@ class _StoreRun:
         _tell(self.progress, stage, len(items), len(items))
         return list(results)
 
-    def reuse(
-        self, articles: list[Article], sentences: dict[str, tuple[Sentence, ...]]
-    ) -> tuple[Reuse, ...]:
+    def reuse(self, articles: list[Article]) -> tuple[Reuse, ...]:
         """``find_reuse``, with the comparison of each candidate pair whose two
-        texts did not change read from the store (keep in step with ``find_reuse``)."""
+        texts did not change read from the store (keep in step with ``find_reuse``).
+
+        After an earlier analysis with the same settings, only the candidate
+        pairs with an article whose text is new or changed are searched for;
+        the links between two unchanged articles are those the last analysis
+        found (the common-phrase limit that made them candidates is not
+        re-applied to them)."""
         from .store import cache_key
         from .store._codec import decode
         from .store._dask import compare_pairs, run_partitions
 
         by_id = {a.id: a for a in articles}
         text_keys = {a.id: cache_key(self.key, a.text) for a in articles}
-        pairs = sorted(self.candidates(articles))
+        state = self.previous_state("reuse_links")
+        if state is None:
+            pairs = self.candidates(articles)
+        else:
+            pairs = self.candidates(articles, touching=self.recleaned)
+            unchanged = (
+                (a, b)
+                for a, b in state["pairs"]
+                if a in by_id and b in by_id and not {a, b} & self.recleaned
+            )
+            pairs |= set(unchanged)
+        pairs = sorted(pairs)
         keys = {(a, b): cache_key(text_keys[a], text_keys[b]) for a, b in pairs}
         known = self.store.cached_pairs(keys=keys)
         todo = [pair for pair in pairs if pair not in known]
+        sentences = self.segment([by_id[i] for i in dict.fromkeys(i for p in todo for i in p)])
         made = run_partitions(
             self.client,
             partial(compare_pairs, self.settings),
@@ -654,20 +700,55 @@ class _StoreRun:
         )
         fresh = dict(zip(todo, made, strict=True))
         encoded = known | fresh
-        found = (decode(Reuse | None, encoded[pair]) for pair in pairs)
-        links = [link for link in found if link is not None]
+        found = {pair: decode(Reuse | None, encoded[pair]) for pair in pairs}
+        links = [link for link in found.values() if link is not None]
+        self.linked_pairs = [pair for pair, link in found.items() if link is not None]
         self.store.cache_pairs(fresh, keys=keys)
         if self.settings.paraphrase:
             links = add_rewrites(
-                articles, sentences, links, settings=self.settings, embedder=self.embedder
+                articles,
+                self.segment(articles),
+                links,
+                settings=self.settings,
+                embedder=self.embedder,
             )
         self.recomputed["reuse"] = len(fresh)
         _tell(self.progress, "reuse", 1, 1)
         return tuple(prune_redundant(links))
 
-    def candidates(self, articles: list[Article]) -> set[tuple[str, str]]:
-        """``reuse.candidate_pairs``, with the shingle signature of each article whose
-        text did not change read from the store (the rest made on the cluster, if any)."""
+    def stories(
+        self, articles: list[Article], reuse: tuple[Reuse, ...], previous: dict[str, Story]
+    ) -> tuple[Story, ...]:
+        """``group_stories``; after an earlier analysis with the same settings,
+        ``regroup_stories`` of what the new and changed articles can reach."""
+        entities = self.story_inputs(articles)
+        embedder = self.embedder if self.settings.story_embeddings else None
+        models = {"settings": self.settings, "embedder": embedder, "entities": entities}
+        state = self.previous_state("story_idf") if previous else None
+        if state is None:
+            self.idf = OnlineIdf()
+            stories = group_stories(articles, reuse, idf=self.idf, **models)
+        else:
+            self.idf = OnlineIdf(state["frequency"], state["documents"])
+            changed = self.recleaned
+            touched = changed | {
+                i
+                for r in reuse
+                if {r.source_id, r.target_id} & changed
+                for i in (r.source_id, r.target_id)
+            }
+            stories = regroup_stories(
+                articles, reuse, tuple(previous.values()), touched, idf=self.idf, **models
+            )
+        _tell(self.progress, "stories", 1, 1)
+        return stories
+
+    def candidates(
+        self, articles: list[Article], *, touching: set[str] | None = None
+    ) -> set[tuple[str, str]]:
+        """``reuse.candidate_pairs`` (those with an article in ``touching`` when given),
+        with the shingle signature of each article whose text did not change read
+        from the store (the rest made on the cluster, if any)."""
         from .store import cache_key
         from .store._dask import run_partitions, shingle_signatures, signature_array
 
@@ -680,7 +761,7 @@ class _StoreRun:
         self.recomputed["signatures"] = len(todo)
         signatures = stored | fresh
         arrays = [signature_array(signatures[a.id]) for a in articles]
-        return pairs_of_signatures(articles, arrays, settings=self.settings)
+        return pairs_of_signatures(articles, arrays, settings=self.settings, touching=touching)
 
     def story_inputs(self, articles: list[Article]) -> Any:
         """Get the story stage's per-article model results ready: lead embeddings

@@ -38,7 +38,7 @@ group of ``shared_upstream`` links into one ``Upstream`` record.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -314,14 +314,23 @@ def candidate_pairs(
 
 
 def pairs_of_signatures(
-    articles: Sequence[Article], signatures: Sequence[np.ndarray], *, settings: Settings
+    articles: Sequence[Article],
+    signatures: Sequence[np.ndarray],
+    *,
+    settings: Settings,
+    touching: Collection[str] | None = None,
 ) -> set[tuple[str, str]]:
-    """``candidate_pairs`` from shingle signatures made beforehand (one per article)."""
+    """``candidate_pairs`` from shingle signatures made beforehand (one per article);
+    with ``touching`` (article ids) only those with one of these articles in them."""
+    mask = None
+    if touching is not None:
+        mask = np.fromiter((a.id in touching for a in articles), dtype=bool, count=len(articles))
     rows = signature_pairs(
         signatures,
         min_shared=settings.min_shared_sentences,
         min_containment=settings.min_containment,
         max_posting=posting_limit(settings, len(articles)),
+        touching=mask,
     )
     return {(articles[i].id, articles[j].id) for i, j, _ in rows.tolist()}
 

@@ -81,6 +81,7 @@ __all__ = [
     "default_entities",
     "default_multilingual",
     "group_stories",
+    "regroup_stories",
     "story_id",
 ]
 
@@ -547,6 +548,7 @@ def group_stories(
     embedder: Embedder | None = None,
     entities: EntityExtractor | None = None,
     multilingual: Embedder | None = None,
+    idf: OnlineIdf | None = None,
 ) -> tuple[Story, ...]:
     """Return the stories of ``articles``, largest first, each article in exactly one.
 
@@ -555,9 +557,85 @@ def group_stories(
     used when ``settings.story_embeddings``/``story_entities`` say so; the
     multilingual embedder is used when ``settings.story_multilingual`` says
     so and some article is not in English (as ingest detected it).
-    Articles linked by ``reuse`` always share a story.
+    Articles linked by ``reuse`` always share a story. ``idf``, when given,
+    is counted on from where it stands (background document frequencies)
+    and is left holding those of ``articles`` too.
     """
     settings = settings or Settings()
+    models = _models(articles, settings, embedder, entities, multilingual)
+    index = StoryIndex(settings=settings, idf=idf, **models)
+    return _ordered(articles, _online_and_batch(index, articles, reuse))
+
+
+def regroup_stories(
+    articles: Sequence[Article],
+    reuse: Sequence[Reuse],
+    previous: Sequence[Story],
+    touched: Iterable[str],
+    *,
+    idf: OnlineIdf,
+    settings: Settings | None = None,
+    embedder: Embedder | None = None,
+    entities: EntityExtractor | None = None,
+    multilingual: Embedder | None = None,
+) -> tuple[Story, ...]:
+    """The stories of ``articles`` after an update, regrouping only what it can reach.
+
+    ``previous`` are the stories of the articles before the update and
+    ``idf`` their document frequencies (``group_stories`` leaves them in its
+    ``idf``); ``touched`` are the articles the update added or changed and
+    those linked by reuse to one of them. A previous story is grouped again
+    when it holds a touched article, or an article published less than
+    ``story_window_hours`` before the first touched one (or undated): only
+    those can take a touched article in the online pass or merge with its
+    story. The other stories are kept as they were. The regrouped articles
+    (and any in no previous story) go through the online and batch passes
+    with IDF counted on from the document frequencies of the kept articles.
+    When every story is reached (or a touched article is undated) this is
+    ``group_stories`` of all ``articles``. ``idf`` is left holding the
+    document frequencies of all ``articles``.
+    """
+    settings = settings or Settings()
+    by_id = {a.id: a for a in articles}
+    touched = {i for i in touched if i in by_id}
+    times = [_epoch_of(by_id[i]) for i in touched]
+    if None in times:
+        kept: list[Story] = []
+    else:
+        start = min(times, default=math.inf) - settings.story_window_hours * 3600.0
+
+        def reached(story: Story) -> bool:
+            members = [by_id.get(i) for i in story.article_ids]
+            if any(m is None or m.id in touched for m in members):
+                return True
+            return any((t := _epoch_of(m)) is None or t >= start for m in members if m)
+
+        kept = [s for s in previous if not reached(s)]
+    kept_ids = {i for s in kept for i in s.article_ids}
+    if not kept:
+        idf.frequency.clear()
+        idf.documents = 0
+    regrouped = [a for a in articles if a.id not in kept_ids]
+    models = _models(regrouped, settings, embedder, entities, multilingual)
+    index = StoryIndex(settings=settings, idf=idf, **models)
+    was_grouped = {i for s in previous for i in s.article_ids}
+    if kept:
+        again = [a for a in regrouped if a.id in was_grouped]
+        for vector in index.featurizer.vectors(again, count=False):
+            idf.remove(vector.terms)
+    links = [r for r in reuse if r.source_id not in kept_ids and r.target_id not in kept_ids]
+    stories = [*kept, *_online_and_batch(index, regrouped, links)]
+    return _ordered(articles, stories)
+
+
+def _models(
+    articles: Sequence[Article],
+    settings: Settings,
+    embedder: Embedder | None,
+    entities: EntityExtractor | None,
+    multilingual: Embedder | None,
+) -> dict[str, Any]:
+    """The story models the settings call for, defaults where none is given."""
     if embedder is None and settings.story_embeddings:
         embedder = default_embedder()
     if entities is None and settings.story_entities:
@@ -569,18 +647,24 @@ def group_stories(
         and not all(is_english(a.language) for a in articles)
     ):
         multilingual = default_multilingual()
-    index = StoryIndex(
-        settings=settings, embedder=embedder, entities=entities, multilingual=multilingual
-    )
-    stream = sorted(articles, key=_stream_order)
-    index.add(stream, reuse)
+    return {"embedder": embedder, "entities": entities, "multilingual": multilingual}
+
+
+def _online_and_batch(
+    index: StoryIndex, articles: Sequence[Article], reuse: Sequence[Reuse]
+) -> tuple[Story, ...]:
+    index.add(sorted(articles, key=_stream_order), reuse)
     index.consolidate()
+    return index.stories()
+
+
+def _ordered(articles: Sequence[Article], stories: Iterable[Story]) -> tuple[Story, ...]:
+    """Stories with their members in input order, largest first, then by first member."""
     order = {a.id: i for i, a in enumerate(articles)}
-    stories = []
-    for story in index.stories():
-        members = tuple(sorted(story.article_ids, key=order.__getitem__))
-        stories.append(_with_members(story, members))
-    return tuple(sorted(stories, key=lambda s: (-len(s.article_ids), order[s.article_ids[0]])))
+    ordered = [
+        _with_members(s, tuple(sorted(s.article_ids, key=order.__getitem__))) for s in stories
+    ]
+    return tuple(sorted(ordered, key=lambda s: (-len(s.article_ids), order[s.article_ids[0]])))
 
 
 @functools.cache
@@ -606,8 +690,13 @@ def default_entities() -> EntityExtractor:
 
 
 def _stream_order(article: Article) -> tuple[bool, float, str]:
+    time = _epoch_of(article)
+    return (time is None, time or 0.0, article.id)
+
+
+def _epoch_of(article: Article) -> float | None:
     parsed = parse_time(article.published)
-    return (parsed is None, parsed.timestamp() if parsed else 0.0, article.id)
+    return parsed.timestamp() if parsed else None
 
 
 def _with_members(story: Story, members: tuple[str, ...]) -> Story:

@@ -122,7 +122,7 @@ def brief_from_rows(
     values: dict[str, Any] = {
         "articles": tuple(articles[i] for i in ids),
         "sentences": tuple(s for i in ids for s in sentences.get(i, ())),
-        "stories": tuple(_stories(rows)),
+        "stories": tuple(stories_from_rows(rows)),
         "claims": tuple(_claims(rows)),
     }
     for field, (table, _columns) in SIMPLE.items():
@@ -145,7 +145,8 @@ def _children(rows: Iterable[Mapping[str, Any]], key: str) -> dict[int, list[Map
     return children
 
 
-def _stories(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> Iterator[Story]:
+def stories_from_rows(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> Iterator[Story]:
+    """The stories of ``story`` and ``story_article`` rows (in story order)."""
     members = _children(rows["story_article"], "story_pos")
     for row in rows["story"]:
         data = dict(row["data"]) | {"article_ids": [m["article_id"] for m in members[row["pos"]]]}

@@ -98,12 +98,14 @@ class Store(ABC):
         settings_key: str = "saved",
         cleaned: Sequence[Article] = (),
         clean_keys: Mapping[str, str] | None = None,
+        meta: Mapping[str, str] | None = None,
     ) -> None:
         """Replace the stored analysis with ``brief``; articles missing from the
         store are added, and ``settings_key`` names the settings it was made with.
         ``cleaned`` articles get their cleaned text stored as by ``update_cleaned``
-        (with ``clean_keys``) in the same transaction, so the stored brief and
-        the stored texts it points into always change together."""
+        (with ``clean_keys``), and ``meta`` facts are set, in the same
+        transaction, so the stored brief, the stored texts it points into and
+        the state the next analysis starts from always change together."""
 
     @abstractmethod
     def load_brief(self, story_id: str | None = None) -> Brief:

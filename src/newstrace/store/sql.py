@@ -169,6 +169,7 @@ class SqlStore(Store):
         settings_key: str = "saved",
         cleaned: Sequence[Article] = (),
         clean_keys: Mapping[str, str] | None = None,
+        meta: Mapping[str, str] | None = None,
     ) -> None:
         rows = _records.brief_rows(brief)
         sentences = _sentences_by_article(brief)
@@ -185,8 +186,9 @@ class SqlStore(Store):
                     conn.execute(insert(model), rows[model.__tablename__])
             keys = {a.id: cache_key(settings_key, a.text) for a in brief.articles}
             _write_sentences(conn, sentences, keys)
-            conn.execute(delete(Meta).where(Meta.key == ANALYSIS_KEY))
-            conn.execute(insert(Meta), [{"key": ANALYSIS_KEY, "value": settings_key}])
+            facts = {**(meta or {}), ANALYSIS_KEY: settings_key}
+            conn.execute(delete(Meta).where(Meta.key.in_(facts)))
+            conn.execute(insert(Meta), [{"key": k, "value": v} for k, v in facts.items()])
 
     def load_brief(self, story_id: str | None = None) -> Brief:
         with self._connect() as conn:
@@ -220,15 +222,19 @@ class SqlStore(Store):
 
     def stories(self) -> tuple[Story, ...]:
         with self._connect() as conn:
-            stories = conn.execute(select(StoryRow.pos, StoryRow.id, StoryRow.title)).all()
-            members: dict[int, list[str]] = defaultdict(list)
-            query = select(StoryArticle.story_pos, StoryArticle.article_id)
-            for pos, article_id in conn.execute(query.order_by(StoryArticle.pos)):
-                members[pos].append(article_id)
-        return tuple(
-            Story(id=i, title=title, article_ids=tuple(members[pos]))
-            for pos, i, title in sorted(stories)
-        )
+            rows = {
+                "story": conn.execute(select(StoryRow.__table__).order_by(StoryRow.pos))
+                .mappings()
+                .all(),
+                "story_article": conn.execute(
+                    select(StoryArticle.__table__).order_by(
+                        StoryArticle.story_pos, StoryArticle.pos
+                    )
+                )
+                .mappings()
+                .all(),
+            }
+        return tuple(_records.stories_from_rows(rows))
 
     def get_meta(self, key: str) -> str | None:
         with self._connect() as conn:
