@@ -32,6 +32,11 @@ same links and stories. ``--postgres URL`` runs the single
 process workload of the smallest ``n`` on PostgreSQL too (the URL of an empty
 database), next to SQLite.
 
+The corpus: ``synthetic.py`` with ``topical`` 0.5 (each story renames half
+of its long words, so stories have their own vocabulary, as different events
+do; with 0 every story is told with the same templates and TF-IDF grouping
+chains 10,000 articles into one story).
+
 Settings: the defaults, or with ``--fast`` no MiniLM/spaCy in story grouping
 (TF-IDF stories) and no paraphrase ("rewritten") search.
 
@@ -59,6 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import generate  # noqa: E402
 
 PART = 10_000  # articles per JSONL file
+TOPICAL = 0.5  # share of each story's long words renamed: stories with their own vocabulary
 
 from newstrace.config import Settings  # noqa: E402
 from newstrace.model import Brief  # noqa: E402
@@ -73,11 +79,11 @@ from newstrace.pipeline import (  # noqa: E402
 from newstrace.store import open_store  # noqa: E402
 
 
-def write_jsonl(folder: Path, count: int, *, start: int = 0) -> int:
+def write_jsonl(folder: Path, count: int, *, start: int = 0, topical: float = TOPICAL) -> int:
     """Articles ``start``..``count`` of the synthetic corpus of ``count`` as JSONL
     files of ``PART`` articles each in ``folder`` (partitioned input: one file
     stays under ``max_file_bytes``)."""
-    articles = generate(count, seed=0, words=250).articles
+    articles = generate(count, seed=0, words=250, topical=topical).articles
     folder.mkdir(parents=True, exist_ok=True)
     for first in range(start, len(articles), PART):
         with (folder / f"part-{first // PART:05d}.jsonl").open("w", encoding="utf-8") as out:
@@ -203,6 +209,13 @@ def main() -> None:
     parser.add_argument("--postgres", help="URL of an empty PostgreSQL database")
     parser.add_argument("--fast", action="store_true", help="TF-IDF stories, no paraphrase")
     parser.add_argument("--full", action="store_true", help="the whole analyze_store")
+    parser.add_argument(
+        "--topical",
+        type=float,
+        default=TOPICAL,
+        help="share of each story's words renamed (synthetic.py; 0: every story "
+        "told with the same templates, which TF-IDF chains into a few stories)",
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--mode", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -219,7 +232,7 @@ def main() -> None:
         totals: dict[tuple[int, str], float] = {}
         for count in sizes:
             jsonl = work / f"{count}-jsonl"
-            write_jsonl(jsonl, count)
+            write_jsonl(jsonl, count, topical=args.topical)
             print(f"\n== {count:,} articles ({'fast' if args.fast else 'default'} settings)")
             digests = {}
             for mode in modes:
@@ -252,7 +265,7 @@ def bench_incremental(args: argparse.Namespace, work: Path, count: int, full: fl
     """Add 1 % to the store the single-process run of ``count`` left, analyze again."""
     extra = max(1, count // 100)
     more = work / "inc-more-jsonl"
-    write_jsonl(more, count + extra, start=count)
+    write_jsonl(more, count + extra, start=count, topical=args.topical)
     print(f"\n== incremental: {count:,} analyzed, then {extra:,} more (1 %)")
     result = child(args, mode="single", db=work / f"{count}-single.db", more=more)
     times = result["times"]
@@ -262,14 +275,20 @@ def bench_incremental(args: argparse.Namespace, work: Path, count: int, full: fl
     print(f"  ratio incremental / full: {added / full:.3f} (target < 0.05)")
     print(f"  recomputed: {result['digest'].get('recomputed')}")
     every = work / "inc-all-jsonl"
-    write_jsonl(every, count + extra)
+    write_jsonl(every, count + extra, topical=args.topical)
     check = child(args, mode="single", db=work / "inc-check.db", jsonl=every)
     report(f"full run of {count + extra:,}", count + extra, check)
     updated, fresh = result["digest"], check["digest"]
-    same_links = set(map(tuple, updated["reuse_links"])) == set(map(tuple, fresh["reuse_links"]))
+    links = set(map(tuple, updated["reuse_links"])), set(map(tuple, fresh["reuse_links"]))
     stories = {tuple(s) for s in updated["stories"]}
     differ = len(stories ^ {tuple(s) for s in fresh["stories"]})
-    print(f"  incremental == full run: reuse links {same_links}, stories not in both {differ}")
+    print(
+        f"  incremental == full run: reuse links {links[0] == links[1]} "
+        f"(only in the update {len(links[0] - links[1])}, only in the full run "
+        f"{len(links[1] - links[0])}), stories not in both {differ}"
+    )
+    for link in sorted(links[0] ^ links[1])[:5]:
+        print(f"    {'update' if link in links[0] else 'full'}: {link}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -281,6 +282,38 @@ def test_adding_a_thousand_articles_later_gives_the_batch_stories():
     for article in generated.articles:
         truth.setdefault(article.story, []).append(article.id)
     assert abs(len(later) - len(truth)) <= 0.02 * len(truth)
+
+
+def _topical_corpus(count: int):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import synthetic
+
+    generated = synthetic.generate(count, seed=2, words=250, topical=0.5)
+    items = [
+        make_article(a.text, article_id=a.id, title=a.text.split("\n", 1)[0], published=a.published)
+        for a in generated.articles
+    ]
+    return items, {a.id: a.story for a in generated.articles}
+
+
+def test_stories_told_in_their_own_words_are_found_with_the_shipped_threshold():
+    items, truth = _topical_corpus(1_000)
+    stories = group_stories(items, settings=PLAIN)
+    pure = sum(max(Counter(truth[i] for i in s.article_ids).values()) for s in stories)
+    assert pure >= 0.95 * len(items)
+    assert abs(len(stories) - len(set(truth.values()))) <= 0.05 * len(set(truth.values()))
+
+
+def test_regrouping_after_an_hourly_update_gives_the_stories_of_a_full_grouping():
+    items, _ = _topical_corpus(1_010)
+    idf = OnlineIdf()
+    before = group_stories(items[:-10], settings=PLAIN, idf=idf)
+    after = regroup_stories(items, (), before, {a.id for a in items[-10:]}, idf=idf, settings=PLAIN)
+    assert sum(s in before for s in after) >= 0.9 * len(before)  # most stories kept as they were
+    assert partition(after) == partition(group_stories(items, settings=PLAIN))
 
 
 GERMAN = {"fluss": "river", "überflutet": "floods", "altstadt": "town", "bürgermeister": "mayor"}

@@ -402,13 +402,14 @@ def _sentences_by_article(brief: Brief) -> dict[str, list[Sentence]]:
 def _write_sentences(
     conn: Connection, sentences: Mapping[str, Sequence[Sentence]], keys: Mapping[str, str]
 ) -> None:
-    """Store the brief's sentences as the ``segment`` cache, where it is not current."""
+    """Store the brief's sentences as the ``segment`` cache, where it is not current
+    (an article without sentences in the brief keeps what is cached)."""
     query = select(ArticleCache.article_id, ArticleCache.settings_key)
     current = dict(conn.execute(query.where(ArticleCache.stage == "segment")).all())
     todo = {
         i: {"ok": _records.sentences_data(s)}
         for i, s in sentences.items()
-        if current.get(i) != keys[i]
+        if s and current.get(i) != keys[i]
     }
     _write_cache(conn, "segment", todo, keys)
 
