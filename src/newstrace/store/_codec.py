@@ -13,13 +13,15 @@ import dataclasses
 import functools
 import types
 import typing
-from typing import Any, Literal, Union
+from collections.abc import Callable
+from typing import Any, Union
 
 
 def encode(value: Any) -> Any:
     """JSON-able data for a record, a tuple of them or a scalar."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _field_names(type(value))
+    if names:
+        return {name: encode(getattr(value, name)) for name in names}
     if isinstance(value, tuple | list):
         return [encode(v) for v in value]
     return value
@@ -27,24 +29,51 @@ def encode(value: Any) -> Any:
 
 def decode(hint: Any, data: Any) -> Any:
     """The value of type ``hint`` that ``encode`` turned into ``data``."""
-    if data is None:
-        return None
+    return _decoder(hint)(data)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a record class (none for any other type)."""
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    return ()
+
+
+def _same(data: Any) -> Any:
+    return data
+
+
+@functools.cache
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """A function decoding ``encode``'s data of type ``hint`` (made once per type:
+    the type is looked at here, not for every value)."""
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        hints = type_hints(hint)
-        known = {k: v for k, v in data.items() if k in hints}
-        return hint(**{k: decode(hints[k], v) for k, v in known.items()})
+        record: type = hint
+        fields = {k: _decoder(v) for k, v in type_hints(record).items()}
+
+        def decode_record(data: Any) -> Any:
+            if data is None:
+                return None
+            return record(**{k: fields[k](v) for k, v in data.items() if k in fields})
+
+        return decode_record
     origin = typing.get_origin(hint)
     if origin is tuple:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(decode(args[0], v) for v in data)
-        return tuple(decode(a, v) for a, v in zip(args, data, strict=True))
+            item = _decoder(args[0])
+            if item is _same:
+                return lambda data: None if data is None else tuple(data)
+            return lambda data: None if data is None else tuple(map(item, data))
+        items = tuple(_decoder(a) for a in args)
+        return lambda data: (
+            None if data is None else tuple(f(v) for f, v in zip(items, data, strict=True))
+        )
     if origin in (Union, types.UnionType):
         options = [a for a in typing.get_args(hint) if a is not type(None)]
-        return decode(options[0], data) if len(options) == 1 else data
-    if origin is Literal or hint is Any:
-        return data
-    return data
+        return _decoder(options[0]) if len(options) == 1 else _same
+    return _same
 
 
 @functools.cache
