@@ -269,6 +269,33 @@ def test_substitutions_are_marked(brief: Brief) -> None:
     assert re.search(r'<mark class="sub"[^>]*>manager</mark>', html)
 
 
+def test_paraphrased_sentences_are_shown_side_by_side_with_dropped_and_added_words() -> None:
+    source_text = "Seven workers were hurt when the crane fell at the port on Friday."
+    target_text = "The crane collapse at the port injured seven workers, officials said."
+    source = Article(id="src", source_path="src.txt", raw_text=source_text, text=source_text)
+    target = Article(id="tgt", source_path="tgt.txt", raw_text=target_text, text=target_text)
+    pair = AlignedPair(
+        source=_span(source, source_text),
+        target=_span(target, target_text),
+        similarity=0.81,
+        kind="paraphrase",
+    )
+    link = Reuse(
+        source_id="src",
+        target_id="tgt",
+        kind="rewritten",
+        score=0.6,
+        direction_confidence=0.5,
+        paraphrases=(pair,),
+    )
+    html = render_html(Brief(articles=(source, target), reuse=(link,)))
+    section = html[html.index('<section id="reuse">') :]
+    assert "1 aligned sentence" in section
+    assert re.search(r'<mark class="drop"[^>]*>Friday</mark>', section)
+    assert re.search(r'<mark class="add"[^>]*>officials</mark>', section)
+    assert not re.search(r'<mark class="(drop|add)"[^>]*>crane</mark>', section)  # kept
+
+
 def test_hostile_text_is_escaped(brief: Brief) -> None:
     html = render_html(brief, title=HOSTILE_TITLE)
     assert "<script" not in html.lower()

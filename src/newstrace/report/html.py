@@ -559,18 +559,45 @@ def _flags(ctx: _Context) -> list[SpanView]:
 
 
 def _pair_view(pair: AlignedPair) -> PairView:
-    """Both sides of an aligned pair, the swapped words marked on each side."""
+    """Both sides of an aligned pair: swapped words marked on each side, words
+    only the source has marked dropped and words only the copy has marked added."""
     subs = pair.substitutions
     to_target = {a: f"became “{b}”" for a, b in subs}
     from_source = {b: f"was “{a}”" for a, b in subs}
     source = word_marks(pair.source.text, (a for a, _ in subs), "sub", to_target)
     target = word_marks(pair.target.text, (b for _, b in subs), "sub", from_source)
+    dropped, added = _word_diff(pair.source.text, pair.target.text)
+    source += [Mark(a, b, "drop", title="not in the copy", priority=1) for a, b in dropped]
+    target += [Mark(a, b, "add", title="not in the source", priority=1) for a, b in added]
     return PairView(
         source=highlight(pair.source.text, source),
         target=highlight(pair.target.text, target),
         kind=pair.kind,
         similarity=pair.similarity,
     )
+
+
+_DIFF_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def _word_diff(source: str, target: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the words only ``source`` has and of those only
+    ``target`` has (a case-blind word diff); the words both have are kept."""
+    first = [(m.start(), m.end(), _diff_key(m.group())) for m in _DIFF_WORD.finditer(source)]
+    second = [(m.start(), m.end(), _diff_key(m.group())) for m in _DIFF_WORD.finditer(target)]
+    matcher = SequenceMatcher(None, [w for *_, w in first], [w for *_, w in second], autojunk=False)
+    dropped: list[tuple[int, int]] = []
+    added: list[tuple[int, int]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        dropped += [(start, end) for start, end, _ in first[i1:i2]]
+        added += [(start, end) for start, end, _ in second[j1:j2]]
+    return dropped, added
+
+
+def _diff_key(word: str) -> str:
+    return word.casefold().replace("’", "'")
 
 
 def _reuse_views(ctx: _Context) -> list[ReuseView]:
@@ -581,8 +608,8 @@ def _reuse_views(ctx: _Context) -> list[ReuseView]:
             edge=edge,
             source=ctx.ref(edge.source_id),
             target=ctx.ref(edge.target_id),
-            pairs=[_pair_view(p) for p in edge.aligned],
-            open=any(p.substitutions for p in edge.aligned),
+            pairs=[_pair_view(p) for p in (*edge.aligned, *edge.paraphrases)],
+            open=any(p.substitutions for p in edge.aligned) or bool(edge.paraphrases),
         )
         for i, edge in enumerate(ctx.brief.reuse)
     ]
