@@ -309,9 +309,9 @@ def test_a_copy_that_drops_a_name_keeps_its_facts_and_a_sibling_swaps_them():
     dropped = "The term was first used in the 1940s to describe planning."
     swapped = "The term was first used in the 1960s by Karl Weber to describe planning."
     misspelt = "The term was first used in the 1940s by Richard Belman to describe planning."
-    assert _fact_states(source, dropped) == ["kept", "dropped"]
-    assert _fact_states(source, swapped) == ["swapped", "swapped"]
-    assert _fact_states(source, misspelt) == ["kept", "kept"]
+    assert _fact_states(source, dropped) == [("1940s", "kept"), ("richard bellman", "dropped")]
+    assert _fact_states(source, swapped) == [("1940s", "swapped"), ("richard bellman", "swapped")]
+    assert _fact_states(source, misspelt) == [("1940s", "kept"), ("richard bellman", "kept")]
 
 
 def test_rome_republications_share_an_upstream_and_nothing_else_links(rome_brief):

@@ -171,30 +171,37 @@ def states_other_facts(matcher: SequenceMatcher[str], source_text: str, target_t
 
 
 def fact_agreement(pairs: Iterable[AlignedPair], *, in_order: bool = True) -> tuple[int, int]:
-    """How many names and numbers of the aligned source sentences their partners
-    keep, and how many they keep or swap for others (a dropped one is neither).
+    """How many of the distinct names and numbers of the aligned source sentences
+    their partners keep, and how many they keep or swap for others (a dropped
+    one is neither).
 
     A copy, even a spun or abridged one, keeps the facts it copies; articles
     written from one template (automated reports, a house style's stock
     sentences) share the wording and swap exactly these words. A name of
     several words ("Elra Water Board") is kept only when all of it is. Days
-    and months are too common to count. For paraphrases (``in_order=False``)
-    word order says nothing, so facts are compared as sets.
+    and months are too common to count. Each fact counts once, kept when some
+    partner keeps it: a town named in every sentence of two reports about
+    different events in it weighs as one fact, not as many. For paraphrases
+    (``in_order=False``) word order says nothing, so facts are compared as sets.
     """
-    kept = compared = 0
+    states: dict[str, str] = {}
     for pair in pairs:
-        states = (
+        found = (
             _fact_states(pair.source.text, pair.target.text)
             if in_order
             else _unordered_fact_states(pair.source.text, pair.target.text)
         )
-        for state in states:
-            kept += state == "kept"
-            compared += state != "dropped"
-    return kept, compared
+        for fact, state in found:
+            if _RANK[state] >= _RANK[states.get(fact, "dropped")]:
+                states[fact] = state
+    kept = sum(state == "kept" for state in states.values())
+    return kept, kept + sum(state == "swapped" for state in states.values())
 
 
-def _unordered_fact_states(source_text: str, target_text: str) -> list[str]:
+_RANK = {"dropped": 0, "swapped": 1, "kept": 2}
+
+
+def _unordered_fact_states(source_text: str, target_text: str) -> list[tuple[str, str]]:
     """Fact states of a paraphrase: a fact of the source is kept when the target
     has it anywhere, swapped when the target has facts the source lacks."""
     source_tokens = _surface_words(source_text)
@@ -209,11 +216,12 @@ def _unordered_fact_states(source_text: str, target_text: str) -> list[str]:
         n for n in their_names if not any(_misspelt(n, word) for word in mine)
     }
     lost = "swapped" if theirs_only else "dropped"
-    return ["kept" if fact in kept else lost for fact in numbers | names]
+    return [(fact, "kept" if fact in kept else lost) for fact in numbers | names]
 
 
-def _fact_states(source_text: str, target_text: str) -> list[str]:
-    """``kept``, ``swapped`` or ``dropped`` for each number and name of the source."""
+def _fact_states(source_text: str, target_text: str) -> list[tuple[str, str]]:
+    """Each number and name of the source (lower case), with ``kept``,
+    ``swapped`` or ``dropped``."""
     source_tokens = _surface_words(source_text)
     target_tokens = _surface_words(target_text)
     matcher = SequenceMatcher(
@@ -233,18 +241,20 @@ def _fact_states(source_text: str, target_text: str) -> list[str]:
                 token_state[index] = "kept" if same else "swapped"
             else:
                 token_state[index] = "dropped"
-    states, phrase = [], []
+    states: list[tuple[str, str]] = []
+    phrase: list[int] = []
     padded = [*source_tokens, ""]  # the empty end token closes a final name
     for index in range(len(padded)):
         numbers, names = _facts(padded, index, index + 1)
         if names - CALENDAR:
-            phrase.append(token_state[index])
+            phrase.append(index)
             continue
         if phrase:
-            states.append(_phrase_state(phrase))
+            name = " ".join(padded[i].lower() for i in phrase)
+            states.append((name, _phrase_state([token_state[i] for i in phrase])))
             phrase = []
         if numbers:
-            states.append(token_state[index])
+            states.append((padded[index], token_state[index]))
     return states
 
 
