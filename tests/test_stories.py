@@ -185,14 +185,15 @@ def test_an_update_regroups_only_the_stories_it_can_reach():
 def test_an_update_linked_to_an_old_story_regroups_it():
     old = [dated(WIRE, "wire", 9, day=1), dated(OTHER, "budget", 10, day=1)]
     idf = OnlineIdf()
-    before = group_stories(old, settings=PLAIN, idf=idf)
+    before = [replace(s, title="as stored") for s in group_stories(old, settings=PLAIN, idf=idf)]
     update = dated(FLOOD, "flood", 9, day=9)
     link = Reuse(
         source_id="wire", target_id="flood", kind="partial", score=0.2, direction_confidence=0.5
     )
-    touched = {"flood", "wire"}  # the new article and the one it reuses
-    after = regroup_stories([*old, update], [link], before, touched, idf=idf, settings=PLAIN)
+    after = regroup_stories([*old, update], [link], before, {"flood"}, idf=idf, settings=PLAIN)
     assert partition(after) == [("budget",), ("flood", "wire")]
+    # the story it reuses is regrouped; the window does not reach back to the budget story
+    assert [s.title == "as stored" for s in after] == ["wire" not in s.article_ids for s in after]
 
 
 def test_an_undated_update_regroups_everything():

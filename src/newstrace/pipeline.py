@@ -730,15 +730,8 @@ class _StoreRun:
             stories = group_stories(articles, reuse, idf=self.idf, **models)
         else:
             self.idf = OnlineIdf(state["frequency"], state["documents"])
-            changed = self.recleaned
-            touched = changed | {
-                i
-                for r in reuse
-                if {r.source_id, r.target_id} & changed
-                for i in (r.source_id, r.target_id)
-            }
             stories = regroup_stories(
-                articles, reuse, tuple(previous.values()), touched, idf=self.idf, **models
+                articles, reuse, tuple(previous.values()), self.recleaned, idf=self.idf, **models
             )
         _tell(self.progress, "stories", 1, 1)
         return stories

@@ -571,7 +571,7 @@ def regroup_stories(
     articles: Sequence[Article],
     reuse: Sequence[Reuse],
     previous: Sequence[Story],
-    touched: Iterable[str],
+    changed: Iterable[str],
     *,
     idf: OnlineIdf,
     settings: Settings | None = None,
@@ -583,22 +583,25 @@ def regroup_stories(
 
     ``previous`` are the stories of the articles before the update and
     ``idf`` their document frequencies (``group_stories`` leaves them in its
-    ``idf``); ``touched`` are the articles the update added or changed and
-    those linked by reuse to one of them. A previous story is grouped again
-    when it holds a touched article, or an article published less than
-    ``story_window_hours`` before the first touched one (or undated): only
-    those can take a touched article in the online pass or merge with its
-    story. The other stories are kept as they were. The regrouped articles
-    (and any in no previous story) go through the online and batch passes
-    with IDF counted on from the document frequencies of the kept articles.
-    When every story is reached (or a touched article is undated) this is
-    ``group_stories`` of all ``articles``. ``idf`` is left holding the
-    document frequencies of all ``articles``.
+    ``idf``); ``changed`` are the articles the update added or changed. A
+    previous story is grouped again when it holds a changed article or one
+    linked by ``reuse`` to a changed article, or an article published less
+    than ``story_window_hours`` before the first changed one (or undated):
+    only those can take a changed article in the online pass or merge with
+    its story. The other stories are kept as they were. The regrouped
+    articles (and any in no previous story) go through the online and batch
+    passes with IDF counted on from the document frequencies of the kept
+    articles. When every story is reached (or a changed article is undated)
+    this is ``group_stories`` of all ``articles``. ``idf`` is left holding
+    the document frequencies of all ``articles``.
     """
     settings = settings or Settings()
     by_id = {a.id: a for a in articles}
-    touched = {i for i in touched if i in by_id}
-    times = [_epoch_of(by_id[i]) for i in touched]
+    changed = {i for i in changed if i in by_id}
+    touched = changed | {
+        i for r in reuse if {r.source_id, r.target_id} & changed for i in (r.source_id, r.target_id)
+    }
+    times = [_epoch_of(by_id[i]) for i in changed]
     if None in times:
         kept: list[Story] = []
     else:
