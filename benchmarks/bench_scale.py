@@ -26,9 +26,9 @@ run of the largest ``n`` left (already analyzed) and times ingest + workload
 again, as ``analyze_store`` runs it after an earlier analysis: only the new
 articles are cleaned and segmented, candidate pairs are searched for the new
 articles only, and only the stories they can reach are regrouped. The ratio
-to the full run is what an hourly update costs. A full run over the same
-``n`` + 1 % articles on a fresh store then tells whether the update found the
-same links and stories. ``--postgres URL`` runs the single
+to the full run is what an hourly update costs. With ``--check`` a full run
+over the same ``n`` + 1 % articles on a fresh store then tells whether the
+update found the same links and stories. ``--postgres URL`` runs the single
 process workload of the smallest ``n`` on PostgreSQL too (the URL of an empty
 database), next to SQLite.
 
@@ -42,7 +42,7 @@ Settings: the defaults, or with ``--fast`` no MiniLM/spaCy in story grouping
 
 Usage::
 
-    python benchmarks/bench_scale.py -n 10000 -n 100000 --incremental [--fast] \
+    python benchmarks/bench_scale.py -n 10000 -n 100000 --incremental [--check] [--fast] \
         [--postgres postgresql://...]
 """
 
@@ -206,6 +206,9 @@ def main() -> None:
     parser.add_argument("--modes", default="single,dask", help="single,dask (default both)")
     parser.add_argument("--dask-address", help="an existing scheduler instead of a LocalCluster")
     parser.add_argument("--incremental", action="store_true", help="+1 %% on the largest n")
+    parser.add_argument(
+        "--check", action="store_true", help="compare the update with a full run of n + 1 %%"
+    )
     parser.add_argument("--postgres", help="URL of an empty PostgreSQL database")
     parser.add_argument("--fast", action="store_true", help="TF-IDF stories, no paraphrase")
     parser.add_argument("--full", action="store_true", help="the whole analyze_store")
@@ -274,6 +277,8 @@ def bench_incremental(args: argparse.Namespace, work: Path, count: int, full: fl
     print(f"  ingest + workload of the 1 %: {added:.1f} s; full run of {count:,}: {full:.1f} s")
     print(f"  ratio incremental / full: {added / full:.3f} (target < 0.05)")
     print(f"  recomputed: {result['digest'].get('recomputed')}")
+    if not args.check:
+        return
     every = work / "inc-all-jsonl"
     write_jsonl(every, count + extra, topical=args.topical)
     check = child(args, mode="single", db=work / "inc-check.db", jsonl=every)
