@@ -364,6 +364,24 @@ def test_candidate_pairs_use_containment_and_ignore_common_phrases():
     assert rows[0, 2] == 10
 
 
+def test_candidate_pairs_of_some_articles_are_those_of_all_pairs_with_them():
+    import numpy as np
+
+    from newstrace._signatures import candidate_pairs
+
+    rng = np.random.default_rng(3)
+    pool = rng.integers(1, 2**63, size=400, dtype=np.uint64)
+    signatures = [np.unique(rng.choice(pool, size=60)) for _ in range(40)]
+    every = candidate_pairs(signatures, min_shared=2, min_containment=0.1, max_posting=8)
+    touching = np.zeros(40, dtype=bool)
+    touching[[3, 17, 39]] = True
+    rows = candidate_pairs(
+        signatures, min_shared=2, min_containment=0.1, max_posting=8, touching=touching
+    )
+    wanted = every[touching[every[:, 0]] | touching[every[:, 1]]]
+    assert len(wanted) > 0 and rows.tolist() == wanted.tolist()
+
+
 def test_synthetic_corpus_smoke_candidates_find_the_planted_copies():
     import sys
     from pathlib import Path
