@@ -14,17 +14,12 @@ import functools
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 
 def encode(value: Any) -> Any:
     """JSON-able data for a record, a tuple of them or a scalar."""
-    names = _field_names(type(value))
-    if names:
-        return {name: encode(getattr(value, name)) for name in names}
-    if isinstance(value, tuple | list):
-        return [encode(v) for v in value]
-    return value
+    return _encoder(type(value))(value)
 
 
 def decode(hint: Any, data: Any) -> Any:
@@ -32,16 +27,47 @@ def decode(hint: Any, data: Any) -> Any:
     return _decoder(hint)(data)
 
 
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    """The field names of a record class (none for any other type)."""
-    if dataclasses.is_dataclass(cls):
-        return tuple(f.name for f in dataclasses.fields(cls))
-    return ()
-
-
 def _same(data: Any) -> Any:
     return data
+
+
+@functools.cache
+def _encoder(cls: type) -> Callable[[Any], Any]:
+    """An encoder for values of class ``cls``; a record's is made from its
+    fields' type hints once, so a scalar field costs no look at its value."""
+    if dataclasses.is_dataclass(cls):
+        hints = type_hints(cls)
+        fields = tuple((f.name, _field_encoder(hints[f.name])) for f in dataclasses.fields(cls))
+        return lambda value: {name: field(getattr(value, name)) for name, field in fields}
+    if issubclass(cls, tuple | list):
+        return lambda value: [encode(v) for v in value]
+    return _same
+
+
+@functools.cache
+def _field_encoder(hint: Any) -> Callable[[Any], Any]:
+    """An encoder for a field of type ``hint`` (``encode`` itself where the hint
+    does not fix the type)."""
+    if hint in (str, int, float, bool) or typing.get_origin(hint) is Literal:
+        return _same
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _encoder(hint)
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _field_encoder(args[0])
+            return list if item is _same else lambda value: [item(v) for v in value]
+        items = tuple(_field_encoder(a) for a in args)
+        if all(item is _same for item in items):
+            return list
+        return lambda value: [f(v) for f, v in zip(items, value, strict=True)]
+    if origin in (Union, types.UnionType):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(options) == 1:
+            inner = _field_encoder(options[0])
+            return inner if inner is _same else lambda v: None if v is None else inner(v)
+    return encode
 
 
 @functools.cache
