@@ -244,18 +244,28 @@ def _fact_states(source_text: str, target_text: str) -> list[tuple[str, str]]:
     states: list[tuple[str, str]] = []
     phrase: list[int] = []
     padded = [*source_tokens, ""]  # the empty end token closes a final name
-    for index in range(len(padded)):
-        numbers, names = _facts(padded, index, index + 1)
-        if names - CALENDAR:
+    for index, token in enumerate(padded):
+        kind = _fact_kind(token, index)
+        if kind == "name":
             phrase.append(index)
             continue
         if phrase:
             name = " ".join(padded[i].lower() for i in phrase)
             states.append((name, _phrase_state([token_state[i] for i in phrase])))
             phrase = []
-        if numbers:
-            states.append((padded[index], token_state[index]))
+        if kind == "number":
+            states.append((token, token_state[index]))
     return states
+
+
+def _fact_kind(token: str, index: int) -> str | None:
+    """``number`` or ``name`` (not a day or month) for a fact token at ``index``, else ``None``:
+    what ``_facts`` finds in a one-token range."""
+    if any(c.isdigit() for c in token):
+        return "number"
+    if index > 0 and len(token) > 1 and token[:1].isupper() and token.lower() not in CALENDAR:
+        return "name"
+    return None
 
 
 def _misspelt(name: str, other: str) -> bool:

@@ -34,6 +34,8 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower-case and strip accents and typographic variants, for comparison only."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.replace("’", "'").replace("‘", "'").lower()
