@@ -212,6 +212,9 @@ def _each(
     return results
 
 
+_BUDGET_RETRY_SECONDS = 0.05
+
+
 class OverBudget(Exception):  # noqa: N818 (the name is the skip reason's prefix)
     """An article took longer than ``Settings.max_article_seconds`` in one stage."""
 
@@ -233,7 +236,10 @@ def time_budget(seconds: float) -> Iterator[None]:
         raise OverBudget(f"took longer than {seconds:g} s (max_article_seconds)")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The alarm repeats until the block ends: an exception raised inside a
+    # garbage-collector callback or a __del__ is swallowed by Python, and a
+    # single alarm landing there would leave the block unbounded.
+    signal.setitimer(signal.ITIMER_REAL, seconds, _BUDGET_RETRY_SECONDS)
     try:
         yield
     finally:
