@@ -135,6 +135,18 @@ def test_brief_round_trip(store, example_brief):
     assert store.load_brief() == example_brief
 
 
+def test_links_saved_with_their_encoded_data_are_stored_from_it(store, example_brief):
+    from newstrace.store._codec import encode
+
+    first, second, *_ = example_brief.reuse
+    stale = encode(replace(second, score=0.0))  # data that is not the link's shows up
+    store.save_brief(example_brief, encoded=[(first, encode(first)), (second, stale)])
+    loaded = store.load_brief()
+    assert loaded.reuse[0] == first
+    assert loaded.reuse[1] == replace(second, score=0.0)
+    assert loaded.reuse[2:] == example_brief.reuse[2:]
+
+
 def test_brief_of_one_story(store, example_brief):
     store.save_brief(example_brief)
     story = example_brief.stories[0]

@@ -496,6 +496,7 @@ class _StoreRun:
         self.clean_keys: dict[str, str] = {}
         self.sentences: dict[str, tuple[Sentence, ...]] = {}
         self.linked_pairs: list[tuple[str, str]] = []  # candidate pairs that gave a link
+        self.encoded_links: list[tuple[Reuse, Any]] = []  # each link with its stored data
         self.idf = OnlineIdf()  # document frequencies of the story stage
 
     def analyze(self, previous: dict[str, Story]) -> Brief:
@@ -575,6 +576,7 @@ class _StoreRun:
             cleaned=self.cleaned,
             clean_keys=self.clean_keys,
             meta=state,
+            encoded=self.encoded_links,
         )
 
     def previous_state(self, name: str) -> dict[str, Any] | None:
@@ -709,6 +711,7 @@ class _StoreRun:
         found = {pair: decode(Reuse | None, encoded[pair]) for pair in pairs}
         links = [link for link in found.values() if link is not None]
         self.linked_pairs = [pair for pair, link in found.items() if link is not None]
+        self.encoded_links = [(found[pair], encoded[pair]) for pair in self.linked_pairs]
         self.store.cache_pairs(fresh, keys=keys)
         if self.settings.paraphrase:
             links = add_rewrites(

@@ -67,17 +67,24 @@ def sentences_from_data(data: Sequence[Any]) -> tuple[Sentence, ...]:
     return sentences
 
 
-def record_row(record: object, columns: Iterable[str]) -> Row:
-    """A row with some columns of ``record`` and the whole record in ``data``."""
-    return {**_columns(record, columns), "data": encode(record)}
+def record_row(record: object, columns: Iterable[str], data: Any = None) -> Row:
+    """A row with some columns of ``record`` and the whole record in ``data``
+    (encoded here unless given)."""
+    return {**_columns(record, columns), "data": encode(record) if data is None else data}
 
 
-def brief_rows(brief: Brief) -> dict[str, list[Row]]:
-    """Every row of the brief tables, by table name, ``pos`` numbered."""
+def brief_rows(brief: Brief, encoded: Sequence[tuple[object, Any]] = ()) -> dict[str, list[Row]]:
+    """Every row of the brief tables, by table name, ``pos`` numbered.
+
+    ``encoded`` pairs records with data ``encode`` made of them before (the
+    stored pair comparisons): those of them in the brief are not encoded again."""
+    known = {id(record): data for record, data in encoded}  # ``encoded`` keeps them alive
     rows: dict[str, list[Row]] = defaultdict(list)
     rows["brief_article"] = _numbered({"article_id": a.id} for a in brief.articles)
     for field, (table, columns) in SIMPLE.items():
-        rows[table] = _numbered(record_row(r, columns) for r in getattr(brief, field))
+        rows[table] = _numbered(
+            record_row(r, columns, known.get(id(r))) for r in getattr(brief, field)
+        )
     for pos, story in enumerate(brief.stories):
         data = encode(story)
         del data["article_ids"]

@@ -99,13 +99,16 @@ class Store(ABC):
         cleaned: Sequence[Article] = (),
         clean_keys: Mapping[str, str] | None = None,
         meta: Mapping[str, str] | None = None,
+        encoded: Sequence[tuple[object, Any]] = (),
     ) -> None:
         """Replace the stored analysis with ``brief``; articles missing from the
         store are added, and ``settings_key`` names the settings it was made with.
         ``cleaned`` articles get their cleaned text stored as by ``update_cleaned``
         (with ``clean_keys``), and ``meta`` facts are set, in the same
         transaction, so the stored brief, the stored texts it points into and
-        the state the next analysis starts from always change together."""
+        the state the next analysis starts from always change together.
+        ``encoded`` pairs records of the brief with their ``encode``d data,
+        when the caller has it, to save encoding them again."""
 
     @abstractmethod
     def load_brief(self, story_id: str | None = None) -> Brief:

@@ -170,8 +170,9 @@ class SqlStore(Store):
         cleaned: Sequence[Article] = (),
         clean_keys: Mapping[str, str] | None = None,
         meta: Mapping[str, str] | None = None,
+        encoded: Sequence[tuple[object, Any]] = (),
     ) -> None:
-        rows = _records.brief_rows(brief)
+        rows = _records.brief_rows(brief, encoded)
         sentences = _sentences_by_article(brief)
         with self._begin() as conn:
             present = _existing(conn, [a.id for a in brief.articles])
