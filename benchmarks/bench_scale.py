@@ -66,6 +66,7 @@ from synthetic import generate  # noqa: E402
 PART = 10_000  # articles per JSONL file
 TOPICAL = 0.5  # share of each story's long words renamed: stories with their own vocabulary
 
+from newstrace._gc import gc_paused  # noqa: E402
 from newstrace.config import Settings  # noqa: E402
 from newstrace.model import Brief  # noqa: E402
 from newstrace.pipeline import (  # noqa: E402
@@ -98,6 +99,7 @@ def write_jsonl(folder: Path, count: int, *, start: int = 0, topical: float = TO
     return len(articles) - start
 
 
+@gc_paused()  # as analyze_store
 def workload(store, settings: Settings, client, full: bool) -> tuple[dict, dict]:  # noqa: ANN001
     """Clean, segment, reuse and stories of the store (``analyze_store`` when ``full``)."""
     times: dict[str, float] = {}

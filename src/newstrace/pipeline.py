@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from ._gc import gc_paused
 from ._storyvec import EntityExtractor, OnlineIdf
 from .attribution import extract_attribution
 from .claims import group_claims
@@ -82,6 +83,7 @@ def analyze(
     )
 
 
+@gc_paused()  # the stages make no reference cycles; collections would walk them all
 def analyze_articles(
     articles: Sequence[Article],
     *,
@@ -356,6 +358,7 @@ def settings_key(settings: Settings) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
+@gc_paused()
 def analyze_store(
     store: Store,
     *,

@@ -23,6 +23,7 @@ import msgspec
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from .._gc import gc_paused
 from ..errors import StoreError
 from ..model import Article, Brief, Sentence, Story
 from . import _records
@@ -74,6 +75,7 @@ class SqlStore(Store):
                 conn.execute(insert(ArticleRow), new)
         return AddResult(added=len(new), already_present=given - len(new))
 
+    @gc_paused()
     def articles(self, ids: Sequence[str] | None = None) -> tuple[Article, ...]:
         query = select(ArticleRow.__table__).order_by(ArticleRow.seq)
         with self._connect() as conn:
@@ -103,6 +105,7 @@ class SqlStore(Store):
             _update_cleaned(conn, articles, keys)
 
     # caches
+    @gc_paused()
     def cached(self, stage: str, *, keys: Mapping[str, str]) -> dict[str, Any]:
         query = select(ArticleCache.article_id, ArticleCache.settings_key, ArticleCache.data)
         with self._connect() as conn:
@@ -113,6 +116,7 @@ class SqlStore(Store):
         with self._begin() as conn:
             _write_cache(conn, stage, results, keys)
 
+    @gc_paused()
     def cached_pairs(self, *, keys: Mapping[tuple[str, str], str]) -> dict[tuple[str, str], Any]:
         query = select(PairCache.first_id, PairCache.second_id, PairCache.settings_key)
         with self._connect() as conn:
@@ -149,6 +153,7 @@ class SqlStore(Store):
         with self._begin() as conn:
             _insert_vectors(conn, vectors)
 
+    @gc_paused()
     def signatures(self, *, keys: Mapping[str, str]) -> dict[str, bytes]:
         query = select(SignatureRow.article_id, SignatureRow.settings_key, SignatureRow.data)
         with self._connect() as conn:
@@ -163,6 +168,7 @@ class SqlStore(Store):
             _replace_signatures(conn, rows)
 
     # the analysis
+    @gc_paused()
     def save_brief(
         self,
         brief: Brief,
@@ -192,6 +198,7 @@ class SqlStore(Store):
             conn.execute(delete(Meta).where(Meta.key.in_(facts)))
             conn.execute(insert(Meta), [{"key": k, "value": v} for k, v in facts.items()])
 
+    @gc_paused()
     def load_brief(self, story_id: str | None = None) -> Brief:
         with self._connect() as conn:
             rows = {
@@ -222,6 +229,7 @@ class SqlStore(Store):
             },
         )
 
+    @gc_paused()
     def stories(self) -> tuple[Story, ...]:
         with self._connect() as conn:
             rows = {
