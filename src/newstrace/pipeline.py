@@ -683,7 +683,7 @@ class _StoreRun:
         found (the common-phrase limit that made them candidates is not
         re-applied to them)."""
         from .store import cache_key
-        from .store._codec import decode
+        from .store._codec import decode, decode_json
         from .store._dask import compare_pairs, run_partitions
 
         by_id = {a.id: a for a in articles}
@@ -710,11 +710,18 @@ class _StoreRun:
             [(by_id[a], by_id[b], sentences[a], sentences[b]) for a, b in todo],
         )
         fresh = dict(zip(todo, made, strict=True))
-        encoded = known | fresh
-        found = {pair: decode(Reuse | None, encoded[pair]) for pair in pairs}
+        found = {
+            pair: decode_json(Reuse | None, known[pair])
+            if pair in known
+            else decode(Reuse | None, fresh[pair])
+            for pair in pairs
+        }
         links = [link for link in found.values() if link is not None]
         self.linked_pairs = [pair for pair, link in found.items() if link is not None]
-        self.encoded_links = [(found[pair], encoded[pair]) for pair in self.linked_pairs]
+        self.encoded_links = [
+            (found[pair], known[pair] if pair in known else fresh[pair])
+            for pair in self.linked_pairs
+        ]
         self.store.cache_pairs(fresh, keys=keys)
         if self.settings.paraphrase:
             links = add_rewrites(

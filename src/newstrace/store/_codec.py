@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -28,6 +29,32 @@ def encode(value: Any) -> Any:
 def decode(hint: Any, data: Any) -> Any:
     """The value of type ``hint`` that ``encode`` turned into ``data``."""
     return _fast_decoder(hint)(data)
+
+
+class JSONText(str):
+    """``encode``'s data as JSON text, written to a store's JSON column as it is."""
+
+
+def decode_json(hint: Any, text: str) -> Any:
+    """The value of type ``hint`` in JSON ``text`` (``encode``'s data, serialised):
+    parsed and built in one pass by msgspec, else as ``decode`` does."""
+    return _json_decoder(hint)(text)
+
+
+@functools.cache
+def _json_decoder(hint: Any) -> Callable[[str], Any]:
+    try:
+        typed = msgspec.json.Decoder(hint)
+    except TypeError:  # a type msgspec cannot build
+        return lambda text: decode(hint, json.loads(text))
+
+    def decode_text(text: str) -> Any:
+        try:
+            return typed.decode(str(text))  # exactly a str, not a subclass
+        except msgspec.DecodeError:  # data of another shape, or NaN
+            return decode(hint, json.loads(text))
+
+    return decode_text
 
 
 def _same(data: Any) -> Any:

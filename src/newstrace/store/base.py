@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import IO, Any, NamedTuple
 
 from ..model import Article, Brief, Story
+from ._codec import JSONText
 
 
 class AddResult(NamedTuple):
@@ -63,8 +64,11 @@ class Store(ABC):
         """Store per-article results of ``stage`` (JSON-able) under ``keys``."""
 
     @abstractmethod
-    def cached_pairs(self, *, keys: Mapping[tuple[str, str], str]) -> dict[tuple[str, str], Any]:
-        """Stored comparisons of the article pairs in ``keys``, made under those keys."""
+    def cached_pairs(
+        self, *, keys: Mapping[tuple[str, str], str]
+    ) -> dict[tuple[str, str], JSONText]:
+        """Stored comparisons of the article pairs in ``keys``, made under those keys,
+        as JSON text (``_codec.decode_json`` reads it; saved as it is)."""
 
     @abstractmethod
     def cache_pairs(

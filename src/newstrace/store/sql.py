@@ -20,13 +20,25 @@ from pathlib import Path
 from typing import IO, Any
 
 import msgspec
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, inspect, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Text,
+    cast,
+    create_engine,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from .._gc import gc_paused
 from ..errors import StoreError
 from ..model import Article, Brief, Sentence, Story
 from . import _records
+from ._codec import JSONText
 from ._tables import (
     ALL_TABLES,
     BRIEF_TABLES,
@@ -117,11 +129,17 @@ class SqlStore(Store):
             _write_cache(conn, stage, results, keys)
 
     @gc_paused()
-    def cached_pairs(self, *, keys: Mapping[tuple[str, str], str]) -> dict[tuple[str, str], Any]:
+    def cached_pairs(
+        self, *, keys: Mapping[tuple[str, str], str]
+    ) -> dict[tuple[str, str], JSONText]:
         query = select(PairCache.first_id, PairCache.second_id, PairCache.settings_key)
         with self._connect() as conn:
-            rows = conn.execute(query.add_columns(PairCache.data))
-            return {(a, b): data for a, b, key, data in rows if keys.get((a, b)) == key}
+            rows = conn.execute(query.add_columns(cast(PairCache.data, Text)))
+            return {
+                (a, b): JSONText(data or "null")
+                for a, b, key, data in rows
+                if keys.get((a, b)) == key
+            }
 
     def cache_pairs(
         self, results: Mapping[tuple[str, str], Any], *, keys: Mapping[tuple[str, str], str]
@@ -364,6 +382,8 @@ def _driver_url(url: str) -> str:
 
 def _json(value: Any) -> str:
     """JSON text of a column value (msgspec: several times faster than ``json.dumps``)."""
+    if isinstance(value, JSONText):
+        return str(value)
     return msgspec.json.encode(value).decode()
 
 
