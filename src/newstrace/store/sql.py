@@ -119,10 +119,21 @@ class SqlStore(Store):
     # caches
     @gc_paused()
     def cached(self, stage: str, *, keys: Mapping[str, str]) -> dict[str, Any]:
-        query = select(ArticleCache.article_id, ArticleCache.settings_key, ArticleCache.data)
+        query = select(ArticleCache.article_id, ArticleCache.settings_key)
+        query = query.where(ArticleCache.stage == stage)
         with self._connect() as conn:
-            rows = conn.execute(query.where(ArticleCache.stage == stage))
-            return {i: data for i, key, data in rows if keys.get(i) == key}
+            current = conn.execute(query).all()
+            wanted = [i for i, key in current if keys.get(i) == key]
+            query = query.add_columns(ArticleCache.data)
+            if len(wanted) * 2 > len(current):  # most of them: one scan
+                rows = conn.execute(query)
+                return {i: data for i, key, data in rows if keys.get(i) == key}
+            return {  # a few (an update): only their data is read and parsed
+                i: data
+                for chunk in _chunks(wanted)
+                for i, key, data in conn.execute(query.where(ArticleCache.article_id.in_(chunk)))
+                if keys.get(i) == key
+            }
 
     def cache(self, stage: str, results: Mapping[str, Any], *, keys: Mapping[str, str]) -> None:
         with self._begin() as conn:
