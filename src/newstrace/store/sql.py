@@ -24,6 +24,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Text,
+    bindparam,
     cast,
     create_engine,
     delete,
@@ -423,6 +424,10 @@ def _engine(url: str) -> Engine:
 
 
 def _existing(conn: Connection, ids: list[str]) -> set[str]:
+    """Those of ``ids`` that are stored articles."""
+    if len(ids) > 20 * CHUNK:  # many (a whole brief): one scan beats hundreds of lookups
+        wanted = set(ids)
+        return {i for i in conn.scalars(select(ArticleRow.id)) if i in wanted}
     present: set[str] = set()
     for chunk in _chunks(ids):
         present.update(conn.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(chunk))))
@@ -432,10 +437,14 @@ def _existing(conn: Connection, ids: list[str]) -> set[str]:
 def _update_cleaned(conn: Connection, articles: Sequence[Article], keys: Mapping[str, str]) -> None:
     table = ArticleRow.__table__
     fixed = ("id", "source_path", "raw_text")
+    rows = []
     for article in articles:
         row = _records.article_row(article, clean_key=keys[article.id])
-        values = {k: v for k, v in row.items() if k not in fixed}
-        conn.execute(table.update().where(table.c.id == article.id).values(values))
+        rows.append({"row_id": article.id} | {k: v for k, v in row.items() if k not in fixed})
+    if rows:  # one statement, executed for every row
+        columns = {k: bindparam(k) for k in rows[0] if k != "row_id"}
+        update = table.update().where(table.c.id == bindparam("row_id")).values(columns)
+        conn.execute(update, rows)
 
 
 def _sentences_by_article(brief: Brief) -> dict[str, list[Sentence]]:
