@@ -53,3 +53,16 @@ def test_partitions_keep_order_and_embedding_batches(tmp_path):
     sizes = [size for size in heads if size]
     assert sum(sizes) == len(ordered) and len(sizes) > 1
     assert all(size % 32 == 0 for size in sizes[:-1])  # cut where MiniLM cuts its batches
+
+
+def test_large_inputs_run_as_several_jobs_of_bounded_partitions(monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(_dask, "MAX_PARTITION", 10)
+    items = list(range(95))
+    client = distributed.Client(processes=False, n_workers=2, dashboard_address=":0")
+    with client, distributed.get_task_stream(client) as stream:
+        sizes = _dask.run_partitions(client, lambda part: [len(part)] * len(part), items)
+        doubled = _dask.run_partitions(client, lambda part: [t * 2 for t in part], items)
+    assert doubled == [t * 2 for t in items]  # in order across jobs
+    assert max(sizes) == 10
+    assert len({task["key"] for task in stream.data}) >= 20  # 10 partitions, twice

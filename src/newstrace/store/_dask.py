@@ -34,6 +34,8 @@ from ._codec import encode
 T = TypeVar("T")
 R = TypeVar("R")
 PARTITIONS_PER_WORKER = 4
+MAX_PARTITION = 2_500  # items: bounds what a worker holds at once
+PARTITIONS_PER_JOB = 4  # a worker, in one bag job
 
 
 def shingle_signatures(settings: Settings, articles: Sequence[Article]) -> list[bytes]:
@@ -94,8 +96,14 @@ def run_partitions(
     multiple: int = 1,
 ) -> list[R]:
     """``function`` over ``items`` in partitions, results in order: on ``client``
-    (a ``dask.distributed`` client) as a Dask bag, or here in one partition when
-    ``client`` is None. Partition sizes are multiples of ``multiple`` (but the last)."""
+    (a ``dask.distributed`` client) as Dask bag jobs, or here in one partition
+    when ``client`` is None. Partition sizes are multiples of ``multiple`` (but
+    the last).
+
+    There are ``PARTITIONS_PER_WORKER`` partitions a worker, of at most
+    ``MAX_PARTITION`` items, computed ``PARTITIONS_PER_JOB`` a worker at a
+    time: the scheduler (in the client's process with a ``LocalCluster``) and
+    the workers hold those partitions, not a copy of the whole input."""
     items = list(items)
     if client is None or not items:
         return list(function(items)) if items else []
@@ -103,12 +111,17 @@ def run_partitions(
 
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     wanted = max(1, min(len(items), PARTITIONS_PER_WORKER * workers))
-    size = -(-len(items) // wanted)
+    size = min(-(-len(items) // wanted), MAX_PARTITION)
     size = -(-size // multiple) * multiple
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    bag = dask.bag.from_sequence(chunks, npartitions=len(chunks))
-    results = client.compute(bag.map(function)).result()
-    return [r for chunk in results for r in chunk]
+    starts = range(0, len(items), size)
+    per_job = PARTITIONS_PER_JOB * workers
+    results: list[R] = []
+    for first in range(0, len(starts), per_job):
+        chunks = [items[start : start + size] for start in starts[first : first + per_job]]
+        bag = dask.bag.from_sequence(chunks, npartitions=len(chunks))
+        for chunk in client.compute(bag.map(function)).result():
+            results.extend(chunk)
+    return results
 
 
 def embedding_order(texts: Sequence[str]) -> list[str]:
