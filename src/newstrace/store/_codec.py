@@ -43,16 +43,17 @@ def decode_json(hint: Any, text: str) -> Any:
 
 @functools.cache
 def _json_decoder(hint: Any) -> Callable[[str], Any]:
+    generic = _decoder(hint)  # msgspec refused the type or the data: no second try
     try:
         typed = msgspec.json.Decoder(hint)
     except TypeError:  # a type msgspec cannot build
-        return lambda text: decode(hint, json.loads(text))
+        return lambda text: generic(json.loads(text))
 
     def decode_text(text: str) -> Any:
         try:
             return typed.decode(str(text))  # exactly a str, not a subclass
         except msgspec.DecodeError:  # data of another shape, or NaN
-            return decode(hint, json.loads(text))
+            return generic(json.loads(text))
 
     return decode_text
 
