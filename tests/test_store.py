@@ -21,16 +21,17 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import MetaData, create_engine, event
 
 import newstrace
 from newstrace.errors import StoreError
 from newstrace.model import Reuse
 from newstrace.pipeline import analyze_articles, analyze_store, ingest_store
-from newstrace.store import migrate, open_store
+from newstrace.store import _records, migrate, open_store
 from newstrace.store._codec import JSONText, decode_json, encode
 from newstrace.store._tables import Base
-from newstrace.store.sql import HEAD, MIGRATIONS
+from newstrace.store.base import store_url
+from newstrace.store.sql import HEAD, MIGRATIONS, _driver_url
 
 from .conftest import EXAMPLES, make_article
 
@@ -150,6 +151,27 @@ def test_links_saved_with_their_encoded_data_are_stored_from_it(store, example_b
     assert loaded.reuse[2:] == example_brief.reuse[2:]
 
 
+def test_saving_again_writes_only_the_reuse_records_not_stored_before(store, example_brief):
+    store.save_brief(example_brief)
+    written: list[int] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO REUSE_DATA"):
+            written.append(len(parameters) if executemany else 1)
+
+    changed = replace(example_brief.reuse[1], score=0.5)
+    brief = replace(example_brief, reuse=(example_brief.reuse[0], changed))
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        store.save_brief(brief)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert sum(written) == 1  # the changed link; the unchanged one is stored already
+    assert store.load_brief() == brief
+    with store.engine.connect() as conn:  # records no link names any more are gone
+        assert conn.exec_driver_sql("SELECT count(*) FROM reuse_data").scalar() == 2
+
+
 def test_pair_comparisons_come_back_as_json_text_of_their_key(store, example_brief):
     link = example_brief.reuse[0]
     store.cache_pairs(
@@ -193,6 +215,23 @@ def test_export_and_import_a_whole_project(store, url, tmp_path, example_brief):
         copy.export_jsonl(again)
         assert again.getvalue() == out.getvalue()
         assert copy.import_jsonl(out.getvalue().splitlines()) == (0, 13)
+
+
+def test_an_export_made_before_reuse_data_existed_still_imports(store, example_brief):
+    store.save_brief(example_brief)
+    out = io.StringIO()
+    store.export_jsonl(out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    records = {d["row"]["key"]: d["row"]["data"] for d in lines if d["table"] == "reuse_data"}
+    old = []
+    for line in lines:  # the format of older exports: each reuse row carries its data
+        if line["table"] == "reuse":
+            line["row"]["data"] = records[line["row"].pop("data_key")]
+        if line["table"] != "reuse_data":
+            old.append(json.dumps(line))
+    with open_store("sqlite://") as copy:
+        copy.import_jsonl(old)
+        assert copy.load_brief() == example_brief
 
 
 def test_import_rejects_lines_it_does_not_know(store):
@@ -287,6 +326,30 @@ def test_a_store_at_an_older_revision_is_upgraded_on_open(tmp_path):
     with open_store(tmp_path / "old.db") as store:
         store.add_vectors({"k": b"\x00\x01"})
         assert store.vectors(["k", "missing"]) == {"k": b"\x00\x01"}
+
+
+def test_links_stored_before_the_reuse_data_table_are_kept_by_the_upgrade(url, example_brief):
+    engine = create_engine(_driver_url(store_url(url)))
+    migrate(engine, "0003")
+    rows = _records.brief_rows(example_brief)
+    records = {row["key"]: row["data"] for row in rows.pop("reuse_data")}
+    for row in rows["reuse"]:  # as revision 0003 stored them
+        row["data"] = json.loads(records[row.pop("data_key")])
+    tables = MetaData()
+    tables.reflect(engine)
+    with engine.begin() as conn:
+        articles = [_records.article_row(a) for a in example_brief.articles]
+        conn.execute(tables.tables["article"].insert(), articles)
+        for name, table_rows in rows.items():
+            if table_rows:
+                conn.execute(tables.tables[name].insert(), table_rows)
+    engine.dispose()
+    with open_store(url) as store:
+        loaded = store.load_brief()  # (sentences are saved by save_brief, not here)
+        assert (loaded.reuse, loaded.stories) == (example_brief.reuse, example_brief.stories)
+        store.save_brief(example_brief)  # the upgraded rows are those a save makes
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM reuse_data").scalar() == len(records)
 
 
 def test_vectors_round_trip_and_travel_with_the_export(store, tmp_path):

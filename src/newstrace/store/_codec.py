@@ -35,6 +35,14 @@ class JSONText(str):
     """``encode``'s data as JSON text, written to a store's JSON column as it is."""
 
 
+def json_text(value: Any) -> JSONText:
+    """``value`` (``encode``'s data) as JSON text; JSON text stays as it is.
+    (msgspec: several times faster than ``json.dumps``.)"""
+    if isinstance(value, JSONText):
+        return value
+    return JSONText(msgspec.json.encode(value).decode())
+
+
 def decode_json(hint: Any, text: str) -> Any:
     """The value of type ``hint`` in JSON ``text`` (``encode``'s data, serialised):
     parsed and built in one pass by msgspec, else as ``decode`` does."""

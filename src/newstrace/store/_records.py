@@ -4,17 +4,20 @@ Rows are plain dicts keyed by column name, so the same helpers serve the
 database and the JSONL export. Each analysis row holds the whole record as
 JSON in ``data`` (``_codec``) plus a few columns to query by; claims and
 stories are split into child rows (mentions, origins, chains; members).
+A reuse row names its JSON by ``data_key`` instead, a digest of the JSON
+text, and the JSON itself is a ``reuse_data`` row (see ``_tables.ReuseData``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
 from ..model import Article, Brief, Claim, Sentence, Story
-from ._codec import decode, encode, type_hints
+from ._codec import JSONText, decode, encode, json_text, type_hints
 
 Row = dict[str, Any]
 ARTICLE_COLUMNS = ("id", "source_path", "raw_text", "text", "title", "outlet", "url")
@@ -94,12 +97,29 @@ def brief_rows(brief: Brief, encoded: Sequence[tuple[object, Any]] = ()) -> dict
         )
     for pos, claim in enumerate(brief.claims):
         _claim_rows(rows, pos, claim)
+    rows["reuse_data"] = content_addressed(rows["reuse"])
     for field in fields(Brief):
         if field.name not in SPECIAL and field.name not in SIMPLE:
             rows["brief_part"].append(
                 {"field": field.name, "data": encode(getattr(brief, field.name))}
             )
     return rows
+
+
+def data_key(text: str) -> str:
+    """The key a record's JSON text is stored under (a digest of the text)."""
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def content_addressed(rows: list[Row]) -> list[Row]:
+    """Replace the ``data`` of each row by a ``data_key``; return the distinct
+    ``{"key", "data"}`` rows (``data`` as JSON text) the keys name."""
+    found: dict[str, JSONText] = {}
+    for row in rows:
+        text = json_text(row.pop("data"))
+        row["data_key"] = key = data_key(text)
+        found.setdefault(key, text)
+    return [{"key": key, "data": text} for key, text in found.items()]
 
 
 def _numbered(rows: Iterable[Row]) -> list[Row]:

@@ -110,7 +110,8 @@ class BriefArticle(Base):
 
 
 class ReuseRow(Base):
-    """A reuse edge; ``data`` holds the whole record, aligned pairs included."""
+    """A reuse edge; the whole record, aligned pairs included, is the
+    ``ReuseData`` row of key ``data_key``."""
 
     __tablename__ = "reuse"
     pos: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -118,6 +119,20 @@ class ReuseRow(Base):
     target_id: Mapped[str] = mapped_column(ID, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     score: Mapped[float] = mapped_column(Float)
+    data_key: Mapped[str] = mapped_column(String(40))
+
+
+class ReuseData(Base):
+    """A reuse record as JSON, keyed by a digest of that JSON.
+
+    Kept apart from the ordered ``ReuseRow`` so that saving a brief writes only
+    the records that are new: the links of a large store are mostly those of
+    the last analysis, and their JSON (with the aligned sentences) is most of
+    the brief's size.
+    """
+
+    __tablename__ = "reuse_data"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
     data: Mapped[Any] = mapped_column(JSON)
 
 
@@ -243,7 +258,8 @@ class BriefPart(Base):
     data: Mapped[Any] = mapped_column(JSON)
 
 
-# Tables of the stored brief, parents before children (deleted in reverse).
+# Tables of the stored brief, parents before children (deleted in reverse);
+# ``ReuseData`` is written apart (only what is new, see ``sql._write_reuse_data``).
 BRIEF_TABLES = (
     BriefArticle,
     ReuseRow,
@@ -260,4 +276,13 @@ BRIEF_TABLES = (
     BriefPart,
 )
 # Every table in export order.
-ALL_TABLES = (ArticleRow, ArticleCache, PairCache, VectorRow, SignatureRow, Meta, *BRIEF_TABLES)
+ALL_TABLES = (
+    ArticleRow,
+    ArticleCache,
+    PairCache,
+    VectorRow,
+    SignatureRow,
+    Meta,
+    ReuseData,
+    *BRIEF_TABLES,
+)

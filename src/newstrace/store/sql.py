@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import msgspec
 from sqlalchemy import (
     Connection,
     Engine,
+    Select,
     Text,
     bindparam,
     cast,
@@ -39,7 +39,7 @@ from .._gc import gc_paused
 from ..errors import StoreError
 from ..model import Article, Brief, Sentence, Story
 from . import _records
-from ._codec import JSONText
+from ._codec import JSONText, json_text
 from ._tables import (
     ALL_TABLES,
     BRIEF_TABLES,
@@ -47,6 +47,8 @@ from ._tables import (
     ArticleRow,
     Meta,
     PairCache,
+    ReuseData,
+    ReuseRow,
     SignatureRow,
     StoryArticle,
     StoryRow,
@@ -57,7 +59,7 @@ from .base import AddResult, Store, cache_key, store_url
 MIGRATIONS = Path(__file__).with_name("migrations")
 CHUNK = 500
 ANALYSIS_KEY = "analysis_key"
-HEAD = "0003"  # the latest migration; a test checks it against Alembic's head
+HEAD = "0004"  # the latest migration; a test checks it against Alembic's head
 
 
 class SqlStore(Store):
@@ -217,11 +219,7 @@ class SqlStore(Store):
             if missing:
                 conn.execute(insert(ArticleRow), missing)
             _update_cleaned(conn, cleaned, clean_keys or {})
-            for model in reversed(BRIEF_TABLES):
-                conn.execute(delete(model))
-            for model in BRIEF_TABLES:
-                if rows[model.__tablename__]:
-                    conn.execute(insert(model), rows[model.__tablename__])
+            _write_brief(conn, rows)
             keys = {a.id: cache_key(settings_key, a.text) for a in brief.articles}
             _write_sentences(conn, sentences, keys)
             facts = {**(meta or {}), ANALYSIS_KEY: settings_key}
@@ -235,7 +233,7 @@ class SqlStore(Store):
                 model.__tablename__: [
                     dict(row)
                     for row in conn.execute(
-                        select(model.__table__).order_by(*model.__table__.primary_key.columns)
+                        _with_data(model).order_by(*model.__table__.primary_key.columns)
                     ).mappings()
                 ]
                 for model in BRIEF_TABLES
@@ -316,11 +314,7 @@ class SqlStore(Store):
             _insert_vectors(conn, {row["key"]: row["data"] for row in tables["vector"]})
             _replace_signatures(conn, [r for r in tables["signature"] if r["article_id"] in rows])
             if tables["brief_article"]:
-                for model in reversed(BRIEF_TABLES):
-                    conn.execute(delete(model))
-                for model in BRIEF_TABLES:
-                    if tables[model.__tablename__]:
-                        conn.execute(insert(model), tables[model.__tablename__])
+                _write_brief(conn, _imported_brief(tables))
             for row in tables["meta"]:
                 conn.execute(delete(Meta).where(Meta.key == row["key"]))
                 conn.execute(insert(Meta), [row])
@@ -392,20 +386,18 @@ def _driver_url(url: str) -> str:
     return url
 
 
-def _json(value: Any) -> str:
-    """JSON text of a column value (msgspec: several times faster than ``json.dumps``)."""
-    if isinstance(value, JSONText):
-        return str(value)
-    return msgspec.json.encode(value).decode()
+def _serialise(value: Any) -> str:
+    """JSON text of a JSON column's value."""
+    return str(json_text(value))
 
 
 def _engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, json_serializer=_json)
+        return create_engine(url, pool_pre_ping=True, json_serializer=_serialise)
     path = url.removeprefix("sqlite:///")
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json)
+    engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_serialise)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -421,6 +413,48 @@ def _engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _write_brief(conn: Connection, rows: Mapping[str, list[dict[str, Any]]]) -> None:
+    """Replace the stored brief by ``rows`` (``_records.brief_rows``)."""
+    for model in reversed(BRIEF_TABLES):
+        conn.execute(delete(model))
+    for model in BRIEF_TABLES:
+        if rows[model.__tablename__]:
+            conn.execute(insert(model), rows[model.__tablename__])
+    _write_reuse_data(conn, rows["reuse_data"])
+
+
+def _write_reuse_data(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Make the ``reuse_data`` rows those of ``rows``: insert the new ones,
+    delete those no longer named; a record stored before is not written again."""
+    stored = set(conn.scalars(select(ReuseData.key)))
+    wanted = {row["key"] for row in rows}
+    for chunk in _chunks(sorted(stored - wanted)):
+        conn.execute(delete(ReuseData).where(ReuseData.key.in_(chunk)))
+    if new := [row for row in rows if row["key"] not in stored]:
+        conn.execute(insert(ReuseData), new)
+
+
+def _with_data(model: type) -> Select[Any]:
+    """All columns of a brief table; for ``reuse``, with the ``data`` its key names."""
+    if model is not ReuseRow:
+        return select(model.__table__)  # type: ignore[attr-defined]
+    return select(ReuseRow.__table__, ReuseData.data).join(
+        ReuseData, ReuseData.key == ReuseRow.data_key
+    )
+
+
+def _imported_brief(tables: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The brief rows of an export; reuse rows of an export made before
+    ``reuse_data`` existed carry their ``data`` themselves."""
+    rows = {model.__tablename__: list(tables[model.__tablename__]) for model in BRIEF_TABLES}
+    reuse_data = list(tables["reuse_data"])
+    if any("data" in row for row in rows["reuse"]):
+        rows["reuse"] = [dict(row) for row in rows["reuse"]]
+        reuse_data += _records.content_addressed(rows["reuse"])
+    rows["reuse_data"] = list({row["key"]: row for row in reuse_data}.values())
+    return rows
 
 
 def _existing(conn: Connection, ids: list[str]) -> set[str]:
