@@ -10,6 +10,7 @@ the end. They are skipped when PostgreSQL is not installed
 from __future__ import annotations
 
 import glob
+import hashlib
 import io
 import json
 import os
@@ -258,6 +259,53 @@ def test_incremental_analysis_equals_a_full_one(store, example_brief):
     third = analyze_store(store)
     assert third.recomputed == {} and third.changed_stories == ()
     assert third.brief == second.brief
+
+
+def _report(topic: str, count: int) -> str:
+    """``count`` sentences of made-up words of their own: ``topic`` picks the words."""
+
+    def word(*parts: object) -> str:
+        digest = hashlib.sha1(repr((topic, *parts)).encode()).hexdigest()
+        return "".join(
+            "bcdfglmnprstv"[int(c, 16) % 13] + "aeiou"[int(c, 16) % 5] for c in digest[:4]
+        )
+
+    return " ".join(
+        f"{word(i, 0).title()} {word(i, 1)} said the {word(i, 2)} of {word(i, 3)} had "
+        f"{word(i, 4)} {word(i, 5)} since {word(i, 6)}, {i + 3} {word(i, 7)} reported."
+        for i in range(count)
+    )
+
+
+def test_an_update_keeps_the_pruning_of_groups_it_does_not_reach(store):
+    """A group the update does not reach keeps what pruning kept last time;
+    a group it reaches is pruned again; the result is that of a full analysis."""
+    crane, vote = _report("crane", 8), _report("vote", 8)
+    first = {
+        "crane.txt": f"Crane\n{crane}",
+        "crane-copy.txt": f"Crane copy\n{crane}",  # a copy of crane: its link to
+        "crane-short.txt": f"Crane short\n{_report('crane', 5)}",  # crane-short is pruned
+        "vote.txt": f"Vote\n{vote}",
+        "vote-copy.txt": f"Vote copy\n{_report('vote', 6)}",
+    }
+    later = {
+        "vote-more.txt": f"Vote more\n{vote} {_report('budget', 4)}",  # reaches the vote group
+        "other.txt": f"Other\n{_report('harbour', 6)}",
+    }
+    settings = newstrace.Settings(paraphrase=False, story_embeddings=False)
+    folder = Path(tempfile.mkdtemp())
+    for name, text in {**first, **later}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    ingest_store(store, [folder / name for name in first])
+    before = analyze_store(store, settings=settings).brief
+    assert len(before.reuse) == 3  # crane-copy - crane-short was pruned
+    ingest_store(store, [folder / name for name in later])
+    update = analyze_store(store, settings=settings)
+    full = analyze_articles(store.articles(), settings=settings)
+    assert update.brief.reuse == full.reuse
+    assert update.brief.stories == full.stories
+    assert update.recomputed["reuse"] == 2  # vote-more with vote and vote-copy
+    shutil.rmtree(folder)
 
 
 def test_changed_settings_recompute_everything(tmp_path):

@@ -499,6 +499,7 @@ class _StoreRun:
         self.clean_keys: dict[str, str] = {}
         self.sentences: dict[str, tuple[Sentence, ...]] = {}
         self.linked_pairs: list[tuple[str, str]] = []  # candidate pairs that gave a link
+        self.kept_pairs: list[tuple[str, str]] = []  # those of them whose link pruning kept
         self.encoded_links: list[tuple[Reuse, Any]] = []  # each link with its stored data
         self.idf = OnlineIdf()  # document frequencies of the story stage
 
@@ -568,7 +569,9 @@ class _StoreRun:
         frequency = {t: n for t, n in self.idf.frequency.items() if n > 0}
         state = {
             "analyzed_articles": contents,
-            "reuse_links": json.dumps({"articles": contents, "pairs": self.linked_pairs}),
+            "reuse_links": json.dumps(
+                {"articles": contents, "pairs": self.linked_pairs, "kept": self.kept_pairs}
+            ),
             "story_idf": json.dumps(
                 {"articles": contents, "documents": self.idf.documents, "frequency": frequency}
             ),
@@ -681,7 +684,11 @@ class _StoreRun:
         pairs with an article whose text is new or changed are searched for;
         the links between two unchanged articles are those the last analysis
         found (the common-phrase limit that made them candidates is not
-        re-applied to them)."""
+        re-applied to them). Pruning works on each group of linked articles
+        apart, so a group the update does not reach keeps the links the last
+        analysis kept, and those it dropped are not even read (without the
+        paraphrase search, which looks at every link).
+        """
         from .store import cache_key
         from .store._codec import decode, decode_json
         from .store._dask import compare_pairs, run_partitions
@@ -689,20 +696,24 @@ class _StoreRun:
         by_id = {a.id: a for a in articles}
         text_keys = {a.id: cache_key(self.key, a.text) for a in articles}
         state = self.previous_state("reuse_links")
+        settled: set[tuple[str, str]] = set()  # pairs of groups the update does not reach
         if state is None:
             pairs = self.candidates(articles)
         else:
             pairs = self.candidates(articles, touching=self.recleaned)
-            unchanged = (
-                (a, b)
-                for a, b in state["pairs"]
-                if a in by_id and b in by_id and not {a, b} & self.recleaned
-            )
-            pairs |= set(unchanged)
+            before = [(a, b) for a, b in state["pairs"]]
+            if "kept" in state and not self.settings.paraphrase:
+                touched = self.recleaned | {i for p in before for i in p if i not in by_id}
+                settled = _untouched_pairs(before, pairs, touched)
+            pairs |= {
+                p for p in before if p[0] in by_id and p[1] in by_id and not set(p) & self.recleaned
+            }
+        kept_before = {(a, b) for a, b in state["kept"]} if settled else set()
         pairs = sorted(pairs)
-        keys = {(a, b): cache_key(text_keys[a], text_keys[b]) for a, b in pairs}
+        wanted = [p for p in pairs if p not in settled or p in kept_before]
+        keys = {(a, b): cache_key(text_keys[a], text_keys[b]) for a, b in wanted}
         known = self.store.cached_pairs(keys=keys)
-        todo = [pair for pair in pairs if pair not in known]
+        todo = [pair for pair in wanted if pair not in known]
         sentences = self.segment([by_id[i] for i in dict.fromkeys(i for p in todo for i in p)])
         made = run_partitions(
             self.client,
@@ -714,26 +725,37 @@ class _StoreRun:
             pair: decode_json(Reuse | None, known[pair])
             if pair in known
             else decode(Reuse | None, fresh[pair])
-            for pair in pairs
+            for pair in wanted
         }
-        links = [link for link in found.values() if link is not None]
-        self.linked_pairs = [pair for pair, link in found.items() if link is not None]
-        self.encoded_links = [
-            (found[pair], known[pair] if pair in known else fresh[pair])
-            for pair in self.linked_pairs
-        ]
+        self.linked_pairs = [p for p in pairs if p in settled or found[p] is not None]
         self.store.cache_pairs(fresh, keys=keys)
+        open_links = [link for p, link in found.items() if p not in settled and link is not None]
         if self.settings.paraphrase:
-            links = add_rewrites(
+            open_links = add_rewrites(
                 articles,
                 self.segment(articles),
-                links,
+                open_links,
                 settings=self.settings,
                 embedder=self.embedder,
             )
+        pruned = {id(link) for link in prune_redundant(open_links)}
+        links = [
+            link
+            for p, link in found.items()
+            if link is not None and (p in kept_before if p in settled else id(link) in pruned)
+        ]
+        data = {
+            id(link): known[p] if p in known else fresh[p]
+            for p, link in found.items()
+            if link is not None
+        }
+        links += [link for link in open_links if id(link) in pruned and id(link) not in data]
+        self.encoded_links = [(link, data[id(link)]) for link in links if id(link) in data]
+        final = {id(link) for link in links}
+        self.kept_pairs = [p for p, link in found.items() if id(link) in final]
         self.recomputed["reuse"] = len(fresh)
         _tell(self.progress, "reuse", 1, 1)
-        return tuple(prune_redundant(links))
+        return tuple(links)
 
     def stories(
         self, articles: list[Article], reuse: tuple[Reuse, ...], previous: dict[str, Story]
@@ -856,6 +878,27 @@ def _attempt(
         return True, result
     except Exception as exc:  # one bad article must not stop the batch
         return False, f"{type(exc).__name__}: {exc}"
+
+
+def _untouched_pairs(
+    before: Iterable[tuple[str, str]], new: Iterable[tuple[str, str]], touched: set[str]
+) -> set[tuple[str, str]]:
+    """The pairs of ``before`` in groups of linked articles (over the pairs of
+    ``before`` and ``new``) that hold no ``touched`` article."""
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    before = list(before)
+    for first, second in [*before, *new]:
+        parent[root(first)] = root(second)
+    reached = {root(i) for i in touched if i in parent}
+    return {pair for pair in before if root(pair[0]) not in reached}
 
 
 def _clean_one(settings: Settings, templates: Templates, article: Article) -> Article:
