@@ -659,22 +659,19 @@ class _StoreRun:
         local: bool = False,
     ) -> list[tuple[bool, Any]]:
         """``(True, function(item))`` or ``(False, reason)`` for each item, in order:
-        on the Dask client as a bag of partitions when there is one, else here."""
-        call = partial(_attempt, function)
+        on the Dask client in bounded partitions when there is one
+        (``store._dask.run_partitions``), else here."""
+        from .store._dask import run_partitions
+
         if self.client is None or local or not items:
             results = []
             for done, item in enumerate(items, 1):
                 results.append(_attempt(function, item, budget=self.settings.max_article_seconds))
                 _tell(self.progress, stage, done, len(items))
             return results
-        import dask.bag
-
-        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        partitions = min(len(items), 4 * workers)
-        bag = dask.bag.from_sequence(items, npartitions=partitions).map(call)
-        results = self.client.compute(bag).result()
+        results = run_partitions(self.client, partial(_attempt_each, function), items)
         _tell(self.progress, stage, len(items), len(items))
-        return list(results)
+        return results
 
     def reuse(self, articles: list[Article]) -> tuple[Reuse, ...]:
         """``find_reuse``, with the comparison of each candidate pair whose two
@@ -878,6 +875,10 @@ def _attempt(
         return True, result
     except Exception as exc:  # one bad article must not stop the batch
         return False, f"{type(exc).__name__}: {exc}"
+
+
+def _attempt_each(function: Callable[[Article], R], items: list[Article]) -> list[tuple[bool, Any]]:
+    return [_attempt(function, item) for item in items]
 
 
 def _untouched_pairs(

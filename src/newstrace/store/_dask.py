@@ -17,6 +17,7 @@ client: their inputs are global.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -34,8 +35,9 @@ from ._codec import encode
 T = TypeVar("T")
 R = TypeVar("R")
 PARTITIONS_PER_WORKER = 4
-MAX_PARTITION = 2_500  # items: bounds what a worker holds at once
-PARTITIONS_PER_JOB = 4  # a worker, in one bag job
+MAX_PARTITION = 1_000  # items: bounds what a worker holds at once
+PARTITIONS_PER_JOB = 2  # a worker, in one bag job
+JOBS_AT_ONCE = 2  # bag jobs submitted before the oldest one's results are taken
 
 
 def shingle_signatures(settings: Settings, articles: Sequence[Article]) -> list[bytes]:
@@ -101,9 +103,11 @@ def run_partitions(
     the last).
 
     There are ``PARTITIONS_PER_WORKER`` partitions a worker, of at most
-    ``MAX_PARTITION`` items, computed ``PARTITIONS_PER_JOB`` a worker at a
-    time: the scheduler (in the client's process with a ``LocalCluster``) and
-    the workers hold those partitions, not a copy of the whole input."""
+    ``MAX_PARTITION`` items, computed as bag jobs of ``PARTITIONS_PER_JOB``
+    a worker, ``JOBS_AT_ONCE`` jobs submitted at a time (the next one is
+    sent while the workers compute the last): the scheduler (in the client's
+    process with a ``LocalCluster``) and the workers hold those partitions,
+    not a copy of the whole input."""
     items = list(items)
     if client is None or not items:
         return list(function(items)) if items else []
@@ -116,11 +120,15 @@ def run_partitions(
     starts = range(0, len(items), size)
     per_job = PARTITIONS_PER_JOB * workers
     results: list[R] = []
+    running: deque[Any] = deque()  # jobs submitted, oldest first
     for first in range(0, len(starts), per_job):
         chunks = [items[start : start + size] for start in starts[first : first + per_job]]
         bag = dask.bag.from_sequence(chunks, npartitions=len(chunks))
-        for chunk in client.compute(bag.map(function)).result():
-            results.extend(chunk)
+        running.append(client.compute(bag.map(function)))
+        if len(running) == JOBS_AT_ONCE:
+            results.extend(item for chunk in running.popleft().result() for item in chunk)
+    while running:
+        results.extend(item for chunk in running.popleft().result() for item in chunk)
     return results
 
 
