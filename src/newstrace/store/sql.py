@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+import msgspec
 from sqlalchemy import (
     Connection,
     Engine,
@@ -391,13 +392,22 @@ def _serialise(value: Any) -> str:
     return str(json_text(value))
 
 
+def _deserialise(text: str) -> Any:
+    """The value of a JSON column (msgspec; ``json`` for what it refuses, such as NaN)."""
+    try:
+        return msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        return json.loads(text)
+
+
 def _engine(url: str) -> Engine:
+    json_options = {"json_serializer": _serialise, "json_deserializer": _deserialise}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, json_serializer=_serialise)
+        return create_engine(url, pool_pre_ping=True, **json_options)
     path = url.removeprefix("sqlite:///")
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_serialise)
+    engine = create_engine(url, connect_args={"timeout": 30}, **json_options)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
