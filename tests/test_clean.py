@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections import Counter
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newstrace._templates import TemplateCounts
 from newstrace._text import normalise
 from newstrace.clean import (
     RULES,
@@ -506,6 +508,21 @@ def test_lines_recurring_across_an_outlet_are_template() -> None:
 def test_two_articles_sharing_lines_are_not_template() -> None:
     articles = [outlet_article(i, "Background: the crane was built in 1998") for i in range(2)]
     assert learn_templates(articles).by_outlet == {}
+
+
+def test_template_counts_kept_between_runs_learn_what_one_run_learns() -> None:
+    promo = "Harbour Times: your port, your paper"
+    first = [outlet_article(i, promo, f"Fact {i}.") for i in range(2)]
+    later = [outlet_article(i, promo, "Weather line", f"Fact {i}.") for i in range(2, 4)]
+    later.append(outlet_article(4, promo, "Fact 4."))
+    later.append(replace(later[0], id="same-text"))  # a text counted once, whatever its id
+    counts = TemplateCounts()
+    counts.add(first)
+    assert counts.templates(Settings()).by_outlet == {}  # two articles are not enough
+    kept = TemplateCounts.from_data(json.loads(json.dumps(counts.to_data())))
+    kept.add([*first, *later])  # the articles counted before are not counted again
+    assert kept.templates(Settings()) == learn_templates([*first, *later])
+    assert kept.templates(Settings()).by_outlet == {"harbour times": frozenset({promo.casefold()})}
 
 
 def test_eval_clean_smoke() -> None:

@@ -2,17 +2,21 @@
 
 ``learn_templates`` groups articles by outlet (its name, else its URL's
 domain) and keeps the lines found in at least ``template_min_articles``
-distinct texts and ``template_min_share`` of the outlet's articles. Lines
+distinct texts and ``template_min_share`` of the outlet's articles.
+``TemplateCounts`` keeps those counts, so that a store analysis adds only
+its new articles to them. Lines
 longer than ``MAX_TEMPLATE_CHARS`` or carrying a quotation never qualify, so
 two reports of one outlet that repeat a background paragraph keep it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ._outlets import domain
 from .config import Settings
@@ -43,21 +47,64 @@ class Templates:
 def learn_templates(articles: Iterable[Article], *, settings: Settings | None = None) -> Templates:
     """Lines that recur in many articles of one outlet: at least
     ``template_min_articles`` of them and ``template_min_share`` of the outlet's."""
-    settings = settings or Settings()
-    groups: defaultdict[str, list[Article]] = defaultdict(list)
-    for article in articles:
-        if key := outlet_key(article):
-            groups[key].append(article)
-    by_outlet = {}
-    for key, group in groups.items():
-        texts = {a.raw_text for a in group}
-        if len(texts) < settings.template_min_articles:
-            continue
-        counts = Counter(line for text in texts for line in _candidates(text))
-        needed = max(settings.template_min_articles, settings.template_min_share * len(texts))
-        if found := frozenset(line for line, n in counts.items() if n >= needed):
-            by_outlet[key] = found
-    return Templates(by_outlet)
+    counts = TemplateCounts()
+    counts.add(articles)
+    return counts.templates(settings or Settings())
+
+
+@dataclass
+class TemplateCounts:
+    """What ``learn_templates`` counts, kept so that later articles can be added.
+
+    Per outlet: the digests of its distinct raw texts counted, and in how many
+    of them each candidate line occurs; ``counted`` holds the ids of the
+    articles added. ``to_data``/``from_data`` turn it into JSON-able data.
+    """
+
+    counted: set[str] = field(default_factory=set)
+    texts: dict[str, set[str]] = field(default_factory=dict)
+    lines: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, articles: Iterable[Article]) -> None:
+        """Count the articles not counted before."""
+        for article in articles:
+            if article.id in self.counted:
+                continue
+            self.counted.add(article.id)
+            if not (key := outlet_key(article)):
+                continue
+            digest = hashlib.sha1(article.raw_text.encode()).hexdigest()[:20]
+            texts = self.texts.setdefault(key, set())
+            if digest not in texts:
+                texts.add(digest)
+                self.lines.setdefault(key, Counter()).update(_candidates(article.raw_text))
+
+    def templates(self, settings: Settings) -> Templates:
+        """The template lines of each outlet, as ``learn_templates`` gives them."""
+        by_outlet = {}
+        for key, texts in self.texts.items():
+            if len(texts) < settings.template_min_articles:
+                continue
+            needed = max(settings.template_min_articles, settings.template_min_share * len(texts))
+            lines = self.lines.get(key, Counter())
+            if found := frozenset(line for line, n in lines.items() if n >= needed):
+                by_outlet[key] = found
+        return Templates(by_outlet)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "counted": sorted(self.counted),
+            "texts": {key: sorted(texts) for key, texts in self.texts.items()},
+            "lines": {key: dict(lines) for key, lines in self.lines.items()},
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> TemplateCounts:
+        return cls(
+            counted=set(data["counted"]),
+            texts={key: set(texts) for key, texts in data["texts"].items()},
+            lines={key: Counter(lines) for key, lines in data["lines"].items()},
+        )
 
 
 def _candidates(text: str) -> set[str]:

@@ -25,10 +25,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import msgspec
 import numpy as np
 
 from ._gc import gc_paused
 from ._storyvec import EntityExtractor, OnlineIdf
+from ._templates import TemplateCounts
 from .attribution import extract_attribution
 from .claims import group_claims
 from .clean import Templates, clean_article, learn_templates, template_lines_in
@@ -376,9 +378,11 @@ def analyze_store(
     every candidate pair whose two texts did not change, sentence embeddings,
     and the claims of every story whose articles and texts did not change;
     when no article was added since the last analysis, the stored brief
-    itself. Recomputed over the whole store when something is new: template
-    learning, candidate search (MinHash, fingerprints), paraphrase ("rewritten")
-    comparisons (from stored embeddings), pruning, story grouping,
+    itself. Recomputed when something is new: the template lines of every
+    outlet (from the line counts the last run kept, with the new articles
+    added), the candidate search of the new and changed articles, paraphrase
+    ("rewritten") comparisons (from stored embeddings), the pruning of the
+    groups of linked articles they reach, the stories they can reach,
     corroboration, provenance graph and quality flags. The result equals
     ``analyze_articles(store.articles())`` and is saved as the stored brief.
 
@@ -502,6 +506,8 @@ class _StoreRun:
         self.kept_pairs: list[tuple[str, str]] = []  # those of them whose link pruning kept
         self.encoded_links: list[tuple[Reuse, Any]] = []  # each link with its stored data
         self.idf = OnlineIdf()  # document frequencies of the story stage
+        self.template_counts = TemplateCounts()  # the template learning of the store
+        self.made_keys: dict[str, tuple[str, str]] = {}  # article id: (text, its cache key)
 
     def analyze(self, previous: dict[str, Story]) -> Brief:
         """The stages of ``analyze_articles`` (keep the two in step: a test compares them)."""
@@ -529,7 +535,12 @@ class _StoreRun:
 
     def clean(self, articles: list[Article]) -> list[Article]:
         """Clean the articles whose settings or outlet templates changed since last time."""
-        templates = learn_templates(articles, settings=self.settings)
+        state = self.previous_state("template_counts")
+        self.template_counts = (
+            TemplateCounts.from_data(state["counts"]) if state else TemplateCounts()
+        )
+        self.template_counts.add(articles)
+        templates = self.template_counts.templates(self.settings)
         wanted = {a.id: _clean_key(self.key, template_lines_in(a, templates)) for a in articles}
         stored = self.store.clean_keys()
         self.first_time = {i for i in wanted if stored.get(i) is None}
@@ -575,6 +586,9 @@ class _StoreRun:
             "story_idf": json.dumps(
                 {"articles": contents, "documents": self.idf.documents, "frequency": frequency}
             ),
+            "template_counts": msgspec.json.encode(
+                {"articles": contents, "counts": self.template_counts.to_data()}
+            ).decode(),
         }
         self.store.save_brief(
             brief,
@@ -583,7 +597,23 @@ class _StoreRun:
             clean_keys=self.clean_keys,
             meta=state,
             encoded=self.encoded_links,
+            text_keys=self.text_keys(brief.articles),
         )
+
+    def text_keys(self, articles: Sequence[Article]) -> dict[str, str]:
+        """``cache_key`` of each article's text, each made once a run."""
+        from .store import cache_key
+
+        keys = {}
+        for article in articles:
+            made = self.made_keys.get(article.id)
+            if made is None or made[0] is not article.text:
+                made = self.made_keys[article.id] = (
+                    article.text,
+                    cache_key(self.key, article.text),
+                )
+            keys[article.id] = made[1]
+        return keys
 
     def previous_state(self, name: str) -> dict[str, Any] | None:
         """What the last analysis left under ``name`` (``reuse_links``, ``story_idf``),
@@ -591,7 +621,7 @@ class _StoreRun:
         if self.store.get_meta("analysis_key") != self.key:
             return None
         text = self.store.get_meta(name)
-        state = json.loads(text) if text else None
+        state = msgspec.json.decode(text) if text else None
         if state is None or state.get("articles") != self.store.get_meta("analyzed_articles"):
             return None
         return state
@@ -626,10 +656,9 @@ class _StoreRun:
 
         With ``pack``, ``compute`` takes a partition of ``pack(article)`` items and
         returns ``(ok, result)`` for each (see ``store._dask``)."""
-        from .store import cache_key
         from .store._dask import run_partitions
 
-        keys = {a.id: cache_key(self.key, a.text) for a in articles}
+        keys = self.text_keys(articles)
         data = self.store.cached(stage, keys=keys)
         todo = [a for a in articles if a.id not in data]
         if pack is None:
@@ -691,7 +720,7 @@ class _StoreRun:
         from .store._dask import compare_pairs, run_partitions
 
         by_id = {a.id: a for a in articles}
-        text_keys = {a.id: cache_key(self.key, a.text) for a in articles}
+        text_keys = self.text_keys(articles)
         state = self.previous_state("reuse_links")
         settled: set[tuple[str, str]] = set()  # pairs of groups the update does not reach
         if state is None:
@@ -780,10 +809,9 @@ class _StoreRun:
         """``reuse.candidate_pairs`` (those with an article in ``touching`` when given),
         with the shingle signature of each article whose text did not change read
         from the store (the rest made on the cluster, if any)."""
-        from .store import cache_key
         from .store._dask import run_partitions, shingle_signatures, signature_array
 
-        keys = {a.id: cache_key(self.key, a.text) for a in articles}
+        keys = self.text_keys(articles)
         stored = self.store.signatures(keys=keys)
         todo = [a for a in articles if a.id not in stored]
         made = run_partitions(self.client, partial(shingle_signatures, self.settings), todo)

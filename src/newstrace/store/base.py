@@ -104,6 +104,7 @@ class Store(ABC):
         clean_keys: Mapping[str, str] | None = None,
         meta: Mapping[str, str] | None = None,
         encoded: Sequence[tuple[object, Any]] = (),
+        text_keys: Mapping[str, str] | None = None,
     ) -> None:
         """Replace the stored analysis with ``brief``; articles missing from the
         store are added, and ``settings_key`` names the settings it was made with.
@@ -112,7 +113,9 @@ class Store(ABC):
         transaction, so the stored brief, the stored texts it points into and
         the state the next analysis starts from always change together.
         ``encoded`` pairs records of the brief with their ``encode``d data,
-        when the caller has it, to save encoding them again."""
+        when the caller has it, to save encoding them again; ``text_keys``
+        are the ``cache_key(settings_key, text)`` of the articles, when the
+        caller has them."""
 
     @abstractmethod
     def load_brief(self, story_id: str | None = None) -> Brief:

@@ -211,6 +211,7 @@ class SqlStore(Store):
         clean_keys: Mapping[str, str] | None = None,
         meta: Mapping[str, str] | None = None,
         encoded: Sequence[tuple[object, Any]] = (),
+        text_keys: Mapping[str, str] | None = None,
     ) -> None:
         rows = _records.brief_rows(brief, encoded)
         sentences = _sentences_by_article(brief)
@@ -221,7 +222,10 @@ class SqlStore(Store):
                 conn.execute(insert(ArticleRow), missing)
             _update_cleaned(conn, cleaned, clean_keys or {})
             _write_brief(conn, rows)
-            keys = {a.id: cache_key(settings_key, a.text) for a in brief.articles}
+            keys = dict(text_keys or {})
+            keys |= {
+                a.id: cache_key(settings_key, a.text) for a in brief.articles if a.id not in keys
+            }
             _write_sentences(conn, sentences, keys)
             facts = {**(meta or {}), ANALYSIS_KEY: settings_key}
             conn.execute(delete(Meta).where(Meta.key.in_(facts)))
