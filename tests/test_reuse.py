@@ -302,6 +302,44 @@ def test_articles_from_one_template_with_other_names_and_numbers_are_not_linked(
     assert link.kind == "spun"
 
 
+SIBLING = (
+    "{title} report\n\nVideo shared online by mayor {mayor} showed the {site} in Palsa after "
+    "the {event}. Our reporter in Palsa saw smoke above the {site} late in the evening after "
+    "the {event}. About {cars} cars queued outside the Palsa station for three hours on the "
+    "main road. Inspector {inspector} of the Palsa Water Board told us the site would stay "
+    "closed until the end of next week. Officials said {hurt} workers were treated at the "
+    "Palsa clinic for minor injuries."
+)
+
+
+def test_template_sentences_dropped_for_their_other_facts_still_count_against_a_link():
+    """Names of one made-up style (Torsator, Tormipal) pass as a misspelling in
+    the sentences that align; the numbers of the sentences that do not align show
+    two events in one town, not a copy."""
+    one = SIBLING.format(
+        title="Tunnel",
+        mayor="Boris Torsator",
+        site="tunnel",
+        event="fire",
+        cars=30,
+        inspector="Milo Safami",
+        hurt=12,
+    )
+    two = SIBLING.format(
+        title="Bridge",
+        mayor="Kofi Tormipal",
+        site="bridge",
+        event="flood",
+        cars=45,
+        inspector="Hana Miel",
+        hurt=7,
+    )
+    assert not run(articles(one=one, two=two))
+    spun = one.replace("showed", "displayed").replace("saw", "spotted")
+    (link,) = run(articles(one=one, spun=spun))  # a copy keeps its facts: no sibling
+    assert link.kind in ("spun", "verbatim")
+
+
 def test_a_copy_that_drops_a_name_keeps_its_facts_and_a_sibling_swaps_them():
     from newstrace._align import _fact_states
 

@@ -9,7 +9,7 @@ or ``near`` (other edits). Pairs are then matched one to one, best first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
@@ -35,10 +35,63 @@ def align(
     source: Sequence[Sentence], target: Sequence[Sentence], *, settings: Settings
 ) -> list[AlignedPair]:
     """Match sentences one to one, best first, keeping pairs above the threshold."""
+    candidates = []
+    for first, second, char_ratio in _comparable(source, target, settings):
+        pair = align_sentences(first, second, settings=settings, char_ratio=char_ratio)
+        if pair is not None:
+            candidates.append(pair)
+    return _one_to_one(candidates)
+
+
+def template_siblings(
+    source: Sequence[Sentence],
+    target: Sequence[Sentence],
+    aligned: Sequence[AlignedPair],
+    *,
+    settings: Settings,
+) -> list[AlignedPair]:
+    """Sentences left out of ``aligned`` that match in wording but state other
+    names or numbers (``align`` rejects them), one to one.
+
+    Two reports cut from one template share such sentences; a copy keeps its
+    facts and has none. ``fact_agreement`` over them as well as the aligned
+    pairs sees a swapped name that ``align`` dropped as another fact.
+    """
+    used = {p.source.start for p in aligned}, {p.target.start for p in aligned}
+    left = [s for s in source if s.start not in used[0]]
+    right = [s for s in target if s.start not in used[1]]
+    candidates = []
+    for first, second, char_ratio in _comparable(left, right, settings):
+        matcher = SequenceMatcher(
+            None, _tokens(first.text).words, _tokens(second.text).words, autojunk=False
+        )
+        similarity = max(matcher.ratio(), char_ratio)
+        swap_ratio = _swap_tolerant_ratio(
+            matcher, len(_tokens(first.text).words), len(_tokens(second.text).words)
+        )
+        if max(similarity, swap_ratio) >= settings.sentence_match_threshold and (
+            states_other_facts(matcher, first.text, second.text)
+        ):
+            candidates.append(
+                AlignedPair(
+                    source=sentence_span(first),
+                    target=sentence_span(second),
+                    similarity=round(similarity, 4),
+                    kind="near",
+                )
+            )
+    return _one_to_one(candidates)
+
+
+def _comparable(
+    source: Sequence[Sentence], target: Sequence[Sentence], settings: Settings
+) -> Iterator[tuple[Sentence, Sentence, float]]:
+    """Sentence pairs worth a word-by-word comparison, with their character ratio:
+    close enough in characters and in words (both tested for all pairs at once)."""
     left = [s for s in source if len(s.text.split()) >= MIN_SENTENCE_WORDS]
     right = [s for s in target if len(s.text.split()) >= MIN_SENTENCE_WORDS]
     if not left or not right:
-        return []
+        return
     cutoff = settings.sentence_match_threshold * 100 - 15
     scores = process.cdist(
         [_tokens(s.text).joined for s in left],
@@ -54,14 +107,8 @@ def align(
         scorer=fuzz.ratio,
         score_cutoff=MIN_WORD_OVERLAP * 100,
     )
-    candidates = []
     for i, j in zip(*(scores * (word_scores > 0)).nonzero(), strict=True):
-        pair = align_sentences(
-            left[i], right[j], settings=settings, char_ratio=float(scores[i, j]) / 100
-        )
-        if pair is not None:
-            candidates.append(pair)
-    return _one_to_one(candidates)
+        yield left[i], right[j], float(scores[i, j]) / 100
 
 
 def _as_word_strings(

@@ -45,7 +45,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from . import _paraphrase as para
-from ._align import align, align_sentences, coverage, fact_agreement
+from ._align import align, align_sentences, coverage, fact_agreement, template_siblings
 from ._signatures import ShingleHasher
 from ._signatures import candidate_pairs as signature_pairs
 from ._text import content_words, parse_time, shingles, words
@@ -376,6 +376,11 @@ def compare(
     kept, total = fact_agreement(reported)
     if total >= MIN_FACTS and kept < KEPT_FACTS * total:
         return None  # one template, other names and numbers: not the same story
+    siblings = template_siblings(first_sentences, second_sentences, pairs, settings=settings)
+    if siblings:  # template sentences align dropped for their other facts count too
+        kept_all, total_all = fact_agreement([*reported, *siblings])
+        if total_all >= MIN_FACTS and kept_all < KEPT_FACTS * total_all:
+            return None
     first_coverage = coverage(first_sentences, [p.source for p in pairs])
     second_coverage = coverage(second_sentences, [p.target for p in pairs])
     if kept < MIN_KEPT and max(first_coverage, second_coverage) < SUBSTANTIAL:
