@@ -17,13 +17,16 @@ abridged, spun, rome-like shared upstream; rewritten separately, since
 rewrites are found by the embedding stage, not by shingles). With
 ``--verify`` every candidate pair is aligned with ``newstrace.reuse.compare``
 and links a common source explains are pruned, giving recall and precision
-after verification.
+after verification, then a diagnosis of the false links (by kind, same story
+or not, the two articles' roles, score) with a few examples. ``--topical``
+gives each story its own vocabulary (see ``synthetic.generate``).
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import random
 import resource
 import sys
 import time
@@ -34,10 +37,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic  # noqa: E402
 
+from newstrace._align import fact_agreement  # noqa: E402
 from newstrace._signatures import ShingleHasher, candidate_pairs  # noqa: E402
 from newstrace._text import content_words, shingles, words  # noqa: E402
 from newstrace.config import Settings  # noqa: E402
-from newstrace.model import Article  # noqa: E402
+from newstrace.model import Article, Reuse  # noqa: E402
 from newstrace.reuse import (  # noqa: E402
     REWRITE_MIN_SHARED,
     compare,
@@ -154,13 +158,14 @@ def families(corpus: synthetic.Corpus) -> dict[str, int]:
     return {a.id: number[root(a.id)] for a in corpus.articles}
 
 
-def verify(pairs, articles, planted, family_of, settings) -> dict[str, float]:
+def verify(pairs, articles, planted, family_of, settings) -> tuple[dict[str, float], list[Reuse]]:
     """Recall of planted surface relations and precision of links after alignment.
 
     ``precision`` counts a link right only when it is a planted relation;
     ``family precision`` also counts a link between two members of one
     planted family (two copies of one source share its text: related, if not
-    a planted edge) and is the figure the target is set on.
+    a planted edge) and is the figure the target is set on. Also returns the
+    false links: neither a planted relation nor within one planted family.
     """
     sentences = {a.id: segment(a) for a in articles}
     started = time.perf_counter()
@@ -177,13 +182,55 @@ def verify(pairs, articles, planted, family_of, settings) -> dict[str, float]:
     same_family = {
         pair for pair in found if family_of[articles[pair[0]].id] == family_of[articles[pair[1]].id]
     }
-    return {
+    scores = {
         "links": len(found),
         "recall of copies": len(found & surface) / max(len(surface), 1),
         "precision": len(found & set(planted)) / max(len(found), 1),
         "family precision": len(same_family) / max(len(found), 1),
         "seconds": time.perf_counter() - started,
     }
+    right = set(planted) | same_family
+    false = [link for link in links if _pair(link, index) not in right]
+    return scores, false
+
+
+def _pair(link: Reuse, index: dict[str, int]) -> tuple[int, int]:
+    first, second = index[link.source_id], index[link.target_id]
+    return (first, second) if first < second else (second, first)
+
+
+def diagnose(false: list[Reuse], corpus: synthetic.Corpus, examples: int = 5) -> None:
+    """Print the false links by kind, by same story or not, by roles and by score,
+    then ``examples`` of them (a seeded sample) in short form."""
+    by_id = {a.id: a for a in corpus.articles}
+    same = Counter(
+        "same story" if by_id[r.source_id].story == by_id[r.target_id].story else "other stories"
+        for r in false
+    )
+    roles = Counter(
+        "–".join(sorted((by_id[r.source_id].role, by_id[r.target_id].role))) for r in false
+    )
+    bins = Counter(min(int(r.score * 10), 9) for r in false)
+    print(f"false links: {len(false)}")
+    print("  by kind: " + _counts(Counter(r.kind for r in false)))
+    print("  by story: " + _counts(same))
+    print("  by roles: " + _counts(roles))
+    print("  by score: " + "  ".join(f"<{(b + 1) / 10:.1f} {bins[b]}" for b in range(10)))
+    for link in random.Random(0).sample(false, min(examples, len(false))):
+        source, target = by_id[link.source_id], by_id[link.target_id]
+        kept, compared = fact_agreement(link.aligned)
+        print(
+            f"  - {link.kind} score {link.score:.3f} coverage {link.source_coverage:.2f}/"
+            f"{link.target_coverage:.2f} aligned {len(link.aligned)} facts kept {kept}/{compared} "
+            f"{source.id} -> {target.id} ({link.direction_evidence[:60]})"
+        )
+        for pair in link.aligned[:2]:
+            print(f"      [{pair.kind} {pair.similarity:.2f}] {pair.source.text[:120]}")
+            print(f"                  {pair.target.text[:120]}")
+
+
+def _counts(counter: Counter[str]) -> str:
+    return "  ".join(f"{key} {count}" for key, count in counter.most_common())
 
 
 def main() -> None:
@@ -192,6 +239,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sample", type=int, default=4, help="keep hashes 0 mod SAMPLE")
     parser.add_argument("--verify", action="store_true")
+    parser.add_argument(
+        "--topical", type=float, default=0.0, help="share of each story's words renamed"
+    )
     parser.add_argument("--rewrites", action="store_true", help="also time rewrite candidates")
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip datasketch (no speed-up ratio)"
@@ -199,7 +249,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(seed=1)
     started = time.perf_counter()
-    corpus = synthetic.generate(args.n, seed=args.seed)
+    corpus = synthetic.generate(args.n, seed=args.seed, topical=args.topical)
     texts = [a.text for a in corpus.articles]
     index = {a.id: n for n, a in enumerate(corpus.articles)}
     planted = {tuple(sorted((index[s], index[t]))): kind for s, t, kind in corpus.relations}
@@ -238,11 +288,12 @@ def main() -> None:
         ]
         family_of = families(corpus)
         for name in [n for n in ("newstrace", "datasketch") if n in results]:
-            scores = verify(results[name][0], articles, planted, family_of, settings)
+            scores, false = verify(results[name][0], articles, planted, family_of, settings)
             shown = (
                 f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()
             )
             print(f"{name:>10} after verification: " + "  ".join(shown))
+            diagnose(false, corpus)
 
 
 if __name__ == "__main__":
