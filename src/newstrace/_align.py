@@ -62,21 +62,13 @@ def template_siblings(
     right = [s for s in target if s.start not in used[1]]
     candidates = []
     for first, second, char_ratio in _comparable(left, right, settings):
-        matcher = SequenceMatcher(
-            None, _tokens(first.text).words, _tokens(second.text).words, autojunk=False
-        )
-        similarity = max(matcher.ratio(), char_ratio)
-        swap_ratio = _swap_tolerant_ratio(
-            matcher, len(_tokens(first.text).words), len(_tokens(second.text).words)
-        )
-        if max(similarity, swap_ratio) >= settings.sentence_match_threshold and (
-            states_other_facts(matcher, first.text, second.text)
-        ):
+        matched = _word_match(first, second, settings, char_ratio)
+        if matched is not None and states_other_facts(matched[0], first.text, second.text):
             candidates.append(
                 AlignedPair(
                     source=sentence_span(first),
                     target=sentence_span(second),
-                    similarity=round(similarity, 4),
+                    similarity=round(matched[1], 4),
                     kind="near",
                 )
             )
@@ -141,16 +133,11 @@ def align_sentences(
     source: Sentence, target: Sentence, *, settings: Settings, char_ratio: float | None = None
 ) -> AlignedPair | None:
     """Compare two sentences word by word; ``None`` when they are not the same sentence."""
-    mine, theirs = _tokens(source.text), _tokens(target.text)
-    source_words, target_words = mine.words, theirs.words
-    matcher = SequenceMatcher(None, source_words, target_words, autojunk=False)
-    word_ratio = matcher.ratio()
-    if char_ratio is None:
-        char_ratio = fuzz.ratio(mine.joined, theirs.joined) / 100
-    similarity = max(word_ratio, char_ratio)
-    swap_ratio = _swap_tolerant_ratio(matcher, len(source_words), len(target_words))
-    if max(similarity, swap_ratio) < settings.sentence_match_threshold:
+    matched = _word_match(source, target, settings, char_ratio)
+    if matched is None:
         return None
+    matcher, similarity, swap_ratio = matched
+    source_words, target_words = _tokens(source.text).words, _tokens(target.text).words
     substitutions, inserted = _substitutions(matcher, source.text, target.text)
     if max(similarity, swap_ratio if substitutions else 0.0) < settings.sentence_match_threshold:
         return None
@@ -171,6 +158,23 @@ def align_sentences(
         kind=kind,
         substitutions=tuple(substitutions),
     )
+
+
+def _word_match(
+    source: Sentence, target: Sentence, settings: Settings, char_ratio: float | None
+) -> tuple[SequenceMatcher[str], float, float] | None:
+    """The word matcher of two sentences, their similarity (word or character
+    ratio) and their swap-tolerant ratio; ``None`` when neither reaches the
+    threshold."""
+    mine, theirs = _tokens(source.text), _tokens(target.text)
+    matcher = SequenceMatcher(None, mine.words, theirs.words, autojunk=False)
+    if char_ratio is None:
+        char_ratio = fuzz.ratio(mine.joined, theirs.joined) / 100
+    similarity = max(matcher.ratio(), char_ratio)
+    swap_ratio = _swap_tolerant_ratio(matcher, len(mine.words), len(theirs.words))
+    if max(similarity, swap_ratio) < settings.sentence_match_threshold:
+        return None
+    return matcher, similarity, swap_ratio
 
 
 def _substitutions(
