@@ -4,9 +4,12 @@ synthetic generator's planted relations. Clough & Stevenson's corpus is for
 evaluation only (its licence allows research use, not fitting what ships).
 
 For each planted or labelled pair the derived side's profile against its source
-is measured (``reuse.reuse_profile``: share of word 5-grams contained, share of
-words in order). A threshold is put in the middle of the widest gap between the
-classes it separates, over both data sets:
+is measured as ``reuse._refine`` measures it: the derived side's sentences that
+``reuse.align`` matches with the source, profiled by ``reuse.reuse_profile``
+(share of word 5-grams contained, share of words in order). ``_refine`` only
+sees pairs whose derived side is mostly aligned (``reuse.MOSTLY``); for the
+others the whole derived text is profiled. A threshold is put in the middle of
+the widest gap between the classes it separates, over both data sets:
 
 * ``copy_containment``: between the highest containment of an edited (spun) copy
   and the lowest of a verbatim/abridged/extended copy;
@@ -24,9 +27,13 @@ import statistics
 import sys
 from pathlib import Path
 
+from newstrace._align import coverage
 from newstrace.clean import clean_corpus
+from newstrace.config import Settings
 from newstrace.ingest import ingest
-from newstrace.reuse import reuse_profile
+from newstrace.model import Article
+from newstrace.reuse import MOSTLY, align, reuse_profile, reused_text
+from newstrace.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -34,6 +41,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import generate  # noqa: E402
 
 COPY = {"verbatim", "abridged", "extended"}
+
+
+def aligned_profile(inner: Article, outer: Article) -> tuple[float, float]:
+    inner_sentences = segment(inner)
+    pairs = align(segment(outer), inner_sentences, settings=Settings())
+    contained = coverage(inner_sentences, [p.target for p in pairs]) >= MOSTLY
+    return reuse_profile(reused_text(pairs, inner.id) if contained else inner.text, outer.text)
 
 
 def example_profiles() -> list[tuple[str, float, float]]:
@@ -45,7 +59,7 @@ def example_profiles() -> list[tuple[str, float, float]]:
         inner, outer = by_name[pair["target"]], by_name[pair["source"]]
         if pair["kind"] == "extended":
             inner, outer = outer, inner
-        rows.append((pair["kind"], *reuse_profile(inner.text, outer.text)))
+        rows.append((pair["kind"], *aligned_profile(inner, outer)))
     return rows
 
 
@@ -53,7 +67,7 @@ def synthetic_profiles(n: int, seed: int) -> list[tuple[str, float, float]]:
     corpus = generate(n, seed=seed)
     by_id = {a.id: a for a in corpus.articles}
     return [
-        (kind, *reuse_profile(by_id[target].text, by_id[source].text))
+        (kind, *aligned_profile(by_id[target], by_id[source]))
         for source, target, kind in corpus.relations
         if kind != "shared_upstream"
     ]

@@ -212,6 +212,61 @@ def test_a_damaged_copy_derives_from_the_clean_one_without_dates():
     assert "managers" in link.direction_evidence
 
 
+def test_a_copy_that_adds_its_own_paragraphs_is_still_a_copy_of_what_it_took():
+    # Its own paragraphs dilute the word 5-grams of its whole text below the copy
+    # threshold; the sentences it took are word for word the source's.
+    own = (
+        "Residents of the harbour district said the noise of the cranes had kept them awake "
+        "for weeks before the accident and that nobody had answered their letters.\n"
+        "A local shopkeeper who has sold coffee to dockers for twenty years said the mood "
+        "on the quay was angry and frightened after the fall of the northern crane.\n"
+    )
+    taken = "\n".join(WIRE.splitlines()[:4]) + "\n"
+    source = make_article(WIRE, article_id="wire", published="2024-03-04T08:00:00Z")
+    copy = make_article(taken + own, article_id="copy", published="2024-03-04T11:00:00Z")
+    (link,) = run([source, copy])
+    assert (link.source_id, link.target_id) == ("wire", "copy")
+    assert link.kind in ("abridged", "partial")
+
+
+def test_a_word_the_source_uses_as_its_own_is_not_damage():
+    # The source says "optimal" three times and "best" twice; the copy keeps one
+    # "optimal" sentence, with "best" in it. The source is not the damaged one.
+    source_text = (
+        "Engineers chose the optimal route for the new harbour railway after a long study.\n"
+        "The optimal route crosses the river twice and avoids the old fish market entirely.\n"
+        "Planners said the best outcome would be a line that opens before the summer season.\n"
+        "The optimal timetable puts a train every ten minutes at the busiest morning hours.\n"
+        "Residents said the best thing about the plan was the new station near the quay.\n"
+        "The council will vote on the railway budget at its meeting on Thursday evening.\n"
+    )
+    copy_text = (
+        "Engineers chose the best route for the new harbour railway after a long study.\n"
+        "Planners said the best outcome would be a line that opens before the summer season.\n"
+        "Residents said the best thing about the plan was the new station near the quay.\n"
+    )
+    (link,) = run(articles(source=source_text, copy=copy_text))
+    assert link.kind != "shared_upstream"
+    assert not link.direction_evidence.startswith(("degradation", "shared upstream"))
+    assert (link.source_id, link.target_id) == ("source", "copy")
+
+
+def test_an_inflected_word_or_a_capital_at_a_sentence_start_is_not_damage():
+    from newstrace._paraphrase import degradation
+    from newstrace.model import AlignedPair, Span
+
+    first = make_article("Officials gave terms. The terms stand. Terms.", article_id="a")
+    second = make_article("Officers gave term. The terms stand, officials say.", article_id="b")
+    pair = AlignedPair(
+        source=Span(article_id="a", start=0, end=21, text="Officials gave terms."),
+        target=Span(article_id="b", start=0, end=19, text="Officers gave term."),
+        similarity=0.9,
+        kind="substituted",
+        substitutions=(("Officials", "Officers"), ("terms", "term")),
+    )
+    assert degradation([pair], first, second) == (0, 0, [])
+
+
 def test_damaged_copy_with_material_the_clean_one_lacks_is_a_shared_upstream():
     extra = "\n".join(
         f"Paragraph {i} adds what the union said about ladders number {i} at the dock."

@@ -27,7 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ._align import sentence_span
-from ._text import STOPWORDS, words
+from ._text import STOPWORDS, fold, word_spans, words
 from .embed import Embedder
 from .model import AlignedPair, Article, Sentence
 
@@ -144,11 +144,12 @@ def degradation(
 ) -> tuple[int, int, list[str]]:
     """Marks of damage on each side of ``pairs`` (first → second) and what they are."""
     first_counts, second_counts = Counter(words(first.text)), Counter(words(second.text))
+    lowercase = lowercase_words(first.text) | lowercase_words(second.text)
     marks = [0, 0]
     notes = []
     for pair in pairs:
         for old, new in pair.substitutions:
-            side = _damaged_side(old, new, first_counts, second_counts)
+            side = _damaged_side(old, new, first_counts, second_counts, lowercase)
             if side is not None:
                 marks[side] += 1
                 damaged, clean = (new, old) if side == 1 else (old, new)
@@ -156,23 +157,42 @@ def degradation(
     return marks[0], marks[1], notes
 
 
-def _damaged_side(old: str, new: str, first: Counter[str], second: Counter[str]) -> int | None:
-    """0 or 1 when the swap ``old`` (first) → ``new`` (second) damaged that side."""
+def lowercase_words(text: str) -> set[str]:
+    """The words ``text`` writes at least once starting with a lower-case letter, folded."""
+    return {fold(text[start:end]) for start, end in word_spans(text) if text[start].islower()}
+
+
+def _inflected(a: str, b: str) -> bool:
+    """Whether one word is the other with an ending added ("term", "terms"): grammar, not a swap."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and len(long) - len(short) <= 3
+
+
+def _damaged_side(
+    old: str, new: str, first: Counter[str], second: Counter[str], lowercase: set[str]
+) -> int | None:
+    """0 or 1 when the swap ``old`` (first) → ``new`` (second) damaged that side.
+
+    ``lowercase`` holds the words either article writes in lower case: a word
+    capitalised only at the start of a sentence is not a name.
+    """
     old_words, new_words = words(old), words(new)
     if len(old_words) != 1 or len(new_words) != 1:
         return None
     a, b = old_words[0], new_words[0]
-    if min(len(a), len(b)) < 3 or a in STOPWORDS or b in STOPWORDS:
+    if min(len(a), len(b)) < 3 or a in STOPWORDS or b in STOPWORDS or _inflected(a, b):
         return None
-    if old[:1].isupper() and new[:1].isupper() and fuzz.ratio(a, b) >= 50:
+    names = old[:1].isupper() and new[:1].isupper() and not {a, b} & lowercase
+    if names and fuzz.ratio(a, b) >= 50:
         # A mangled name: the spelling both articles use elsewhere is the right one.
         a_uses, b_uses = first[a] - 1 + second[a], second[b] - 1 + first[b]
         if a_uses != b_uses:
             return 1 if a_uses > b_uses else 0
         return None
-    # The second says ``a`` at least twice elsewhere (a settled term), but ``b`` here.
-    second_breaks = second[a] >= RECURRING and first[a] >= RECURRING
-    first_breaks = first[b] >= RECURRING and second[b] >= RECURRING
+    # The second says ``a`` at least twice elsewhere (a settled term), but ``b`` here;
+    # not when ``b`` is a term it uses elsewhere as often (its own word, not a swap).
+    second_breaks = second[a] >= RECURRING and first[a] >= RECURRING and second[b] - 1 < second[a]
+    first_breaks = first[b] >= RECURRING and second[b] >= RECURRING and first[a] - 1 < first[b]
     if second_breaks != first_breaks:
         return 1 if second_breaks else 0
     return None

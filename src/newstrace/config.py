@@ -46,7 +46,7 @@ class Settings:
     paraphrase_similarity: float = 0.7
     rewrite_coverage: float = 0.5
     rewrite_min_pairs: int = 3
-    copy_containment: float = 0.76
+    copy_containment: float = 0.8
     edit_lcs: float = 0.62
     # ingest: formats, fields of JSON records ("" = try the common names), URLs
     text_field: str = ""

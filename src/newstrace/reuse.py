@@ -399,7 +399,7 @@ def compare(
         kind == "shared_upstream" and not evidence.startswith(("undecided", "shared upstream"))
     )
     if refinable:
-        kind = _refine(kind, first, second, first_coverage, second_coverage, settings)
+        kind = _refine(kind, first, second, pairs, settings)
     if kind == "shared_upstream" and confidence >= DATED:
         kind = "partial"  # publication times order them: the later one took from the earlier
     elif kind == "shared_upstream":
@@ -521,29 +521,38 @@ def reuse_profile(inner: str, outer: str) -> tuple[float, float]:
 
 
 def _refine(
-    kind: str,
-    source: Article,
-    target: Article,
-    source_coverage: float,
-    target_coverage: float,
-    settings: Settings,
+    kind: str, source: Article, target: Article, pairs: Sequence[AlignedPair], settings: Settings
 ) -> str:
     """Copied, edited or rewritten, from how the contained side reuses the other's words.
 
-    The contained side (the target, or the source of an ``extended`` link) is a
-    copy when most of its word 5-grams are in the other, an edited ("spun")
-    copy when most of its words still follow the other's order, and a
-    rewrite otherwise. Thresholds chosen on the project's own data, the example
-    corpus's truth and the synthetic generator (``benchmarks/fit_reuse_thresholds.py``);
-    Clough & Stevenson's answers only evaluate them (their licence forbids fitting).
+    Only the contained side's aligned sentences are measured (the target's, or
+    the source's of an ``extended`` link): a copy that adds its own paragraphs
+    is still a copy of what it took. They are a copy when most of their word
+    5-grams are in the other article, an edited ("spun") copy when most of
+    their words still follow the other's order, and a rewrite otherwise.
+    Thresholds chosen on the project's own data, the example corpus's truth
+    and the synthetic generator (``benchmarks/fit_reuse_thresholds.py``);
+    Clough & Stevenson's answers only evaluate them (their licence forbids
+    fitting).
     """
     inner, outer = (source, target) if kind == "extended" else (target, source)
-    contained, in_order = reuse_profile(inner.text, outer.text)
+    contained, in_order = reuse_profile(reused_text(pairs, inner.id), outer.text)
     if contained >= settings.copy_containment:
         return "partial" if kind == "shared_upstream" else kind
     if in_order >= settings.edit_lcs:
         return "spun"
     return "rewritten"
+
+
+def reused_text(pairs: Sequence[AlignedPair], article_id: str) -> str:
+    """The sentences of ``article_id`` that ``pairs`` align, in text order."""
+    spans = {
+        (span.start, span.text)
+        for pair in pairs
+        for span in (pair.source, pair.target)
+        if span.article_id == article_id
+    }
+    return "\n".join(text for _, text in sorted(spans))
 
 
 def classify(pairs: Sequence[AlignedPair], source_coverage: float, target_coverage: float) -> str:
