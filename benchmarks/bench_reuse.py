@@ -1,6 +1,6 @@
 """Benchmark reuse candidate generation against plain datasketch MinHash-LSH.
 
-    python benchmarks/bench_reuse.py 10000 [--verify] [--seed 0] [--sample 4]
+    python benchmarks/bench_reuse.py 10000 [--verify] [--seed 0] [--sample N]
 
 Both methods run in the same process tree on the same synthetic corpus
 (``benchmarks/synthetic.py``), each in a forked child so that its peak memory
@@ -237,7 +237,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--sample", type=int, default=4, help="keep hashes 0 mod SAMPLE")
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=Settings().shingle_sample,
+        help="keep hashes 0 mod SAMPLE (default: what newstrace ships, Settings.shingle_sample)",
+    )
     parser.add_argument("--verify", action="store_true")
     parser.add_argument(
         "--topical", type=float, default=0.0, help="share of each story's words renamed"
