@@ -1,5 +1,5 @@
 from newstrace.config import Settings
-from newstrace.reuse import align_sentences, candidate_pairs, classify, find_reuse
+from newstrace.reuse import align_sentences, candidate_pairs, classify, compare, find_reuse
 from newstrace.segment import segment
 
 from .conftest import make_article
@@ -265,6 +265,23 @@ def test_an_inflected_word_or_a_capital_at_a_sentence_start_is_not_damage():
         substitutions=(("Officials", "Officers"), ("terms", "term")),
     )
     assert degradation([pair], first, second) == (0, 0, [])
+
+
+def test_loosely_alike_sentences_that_share_a_storys_names_are_not_reuse():
+    first = (
+        "Inspector Lena Fazormi warned the city council that the damage in Nera was serious.\n"
+        "Union leader Edda Ostol said repair costs for the Nera Port Authority could be large.\n"
+        "Fishermen on the quay said the water smelled of oil for most of the afternoon.\n"
+    )
+    second = (
+        "Inspector Lena Fazormi said the leak at the Nera refinery began early on Saturday.\n"
+        "Mayor Edda Ostol said the Nera Port Authority would publish its plans for the refinery.\n"
+        "Schools near the refinery stayed open, and the ferry to the islands ran as usual.\n"
+    )
+    one, other = articles(first=first, second=second)
+    assert compare(one, other, segment(one), segment(other)) is None
+    copied = make_article(first.replace("could be large", "could be very large"), article_id="c")
+    assert compare(one, copied, segment(one), segment(copied)).kind == "verbatim"
 
 
 def test_damaged_copy_with_material_the_clean_one_lacks_is_a_shared_upstream():

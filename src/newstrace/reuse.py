@@ -78,6 +78,7 @@ SPUN_SHARE = 0.3
 MIN_FACTS = 2  # names and numbers in the aligned sentences before their agreement counts
 KEPT_FACTS = 0.5  # share of them a copy keeps; template siblings keep few
 MIN_KEPT = 3  # names and numbers kept before a small share of an article is reuse
+LOOSE = 0.7  # a link of "near" pairs only needs one this close (synthetic gap 0.69–0.73)
 COPY_KINDS = ("verbatim", "abridged", "extended", "spun")
 REWRITE_MIN_SHARED = 3  # rare terms two articles share before a paraphrase alignment
 
@@ -373,6 +374,8 @@ def compare(
     )
     if distinct < settings.min_shared_sentences:
         return None  # shared quotes, or one stock sentence repeated, are not article reuse
+    if all(p.kind == "near" for p in reported) and max(p.similarity for p in reported) < LOOSE:
+        return None  # loosely alike sentences that share a story's names, nothing reused
     kept, total = fact_agreement(reported)
     if total >= MIN_FACTS and kept < KEPT_FACTS * total:
         return None  # one template, other names and numbers: not the same story
