@@ -14,16 +14,19 @@ Four steps, none of which compares all pairs of articles:
    rapidfuzz: ``verbatim``, ``near`` or ``substituted`` (word swaps: spinning).
    Quotes shared word for word do not count as reuse.
 3. **Kind and direction.** Coverage of each side gives ``verbatim``,
-   ``abridged``, ``extended``, ``spun`` or ``partial``; how the contained side
-   reuses the other's words (5-gram containment, word LCS; thresholds chosen
-   on the project's own data) separates copied, edited (``spun``) and
-   ``rewritten`` text. Direction, with ``direction_evidence``: a credit line
-   ("first published by"), publication times, one article naming the other's
-   outlet, degradation (a copy with a settled term swapped, "the official" →
-   "the manager", or a mangled name is not the source), containment; else
-   "undecided" (confidence 0.5). A damaged copy that also has much the clean
-   one lacks makes a ``shared_upstream`` link (confidence 0): neither copied
-   the other.
+   ``abridged``, ``extended``, ``spun`` or ``partial``; how the contained
+   side's aligned sentences reuse the other's words (5-gram containment, word
+   LCS; thresholds chosen on the project's own data) separates copied, edited
+   (``spun``) and ``rewritten`` text. Pairs whose sentences are all only
+   loosely alike (``near``, below ``LOOSE``) are not linked. Direction, with
+   ``direction_evidence``: a credit line ("first published by"), publication
+   times, one article naming the other's outlet, degradation (a copy with a
+   settled term swapped, "the official" → "the manager", or a mangled name is
+   not the source; an inflection, a word capitalised only at a sentence
+   start, or a word the article uses as its own is not damage), containment;
+   else "undecided" (confidence 0.5). A damaged copy that also has much the
+   clean one lacks makes a ``shared_upstream`` link (confidence 0): neither
+   copied the other.
 4. **Rewrites** (``add_rewrites``, ``_paraphrase``). Pairs sharing enough
    rare content words (those in at most ``max_posting`` articles: names,
    places), and not already copies, are aligned by sentence
