@@ -47,6 +47,7 @@ from newstrace.reuse import (  # noqa: E402
     compare,
     posting_limit,
     prune_redundant,
+    rewrite_rows,
 )
 from newstrace.segment import segment  # noqa: E402
 
@@ -66,7 +67,14 @@ def ours(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, in
 
 
 def ours_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
-    """Candidates for the paraphrase stage: content-word postings (``rewrite_candidates``)."""
+    """Candidates for the paraphrase stage: rare content words and rare pairs of
+    them (``reuse.rewrite_candidates``)."""
+    rows = rewrite_rows(texts, settings=settings)
+    return {(int(i), int(j)) for i, j, _ in rows.tolist()}
+
+
+def rare_words_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
+    """The rewrite candidates before pairs of words: rare content words alone, for comparison."""
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
     signatures = [hasher.shingles(content_words(text)) for text in texts]
     rows = candidate_pairs(
@@ -270,13 +278,15 @@ def main() -> None:
         methods.append(("datasketch", datasketch_lsh))
     if args.rewrites:
         methods.append(("newstrace-rewrite-candidates", ours_rewrites))
+        methods.append(("rare-words-only (before)", rare_words_rewrites))
     for name, method in methods:
         pairs, elapsed, peak_delta, peak = measure(method, texts, args.sample, settings)
         results[name] = (pairs, elapsed, peak_delta)
         rates = recall(pairs, planted)
         print(
             f"{name:>10}: {elapsed:7.1f}s  {len(texts) / elapsed:8.0f} articles/s  "
-            f"{len(pairs):8d} candidate pairs ({len(pairs) / elapsed:8.0f}/s)  "
+            f"{len(pairs):8d} candidate pairs ({len(pairs) / elapsed:8.0f}/s, "
+            f"{len(pairs) / len(texts):.2f}/article)  "
             f"peak +{peak_delta / 1024:.0f} MB (RSS {peak / 1024:.0f} MB)"
         )
         print("            recall " + "  ".join(f"{k} {v:.3f}" for k, v in rates.items()))

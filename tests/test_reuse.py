@@ -1,3 +1,5 @@
+from collections import Counter
+
 from newstrace.config import Settings
 from newstrace.reuse import align_sentences, candidate_pairs, classify, compare, find_reuse
 from newstrace.segment import segment
@@ -530,3 +532,45 @@ def test_an_outlet_named_before_it_published_is_an_actor_not_a_cited_source():
         published="2026-03-13T08:00:00Z",
     )
     assert story_actors([earlier, statement, wire]) == {"statement"}
+
+
+REPORT = (
+    "Fire at the {town} depot. Inspector {p} said the fire began early on the night shift. "
+    "Engineer {q} warned that repairs in {town} would take several weeks."
+)
+RETOLD = (
+    "According to inspector {p}, a blaze hit the depot in {town} during the night shift. "
+    "Repairs will be slow, engineer {q} cautioned."
+)
+TOWNS = "Vellmar Ostrana Kadrel Pomvik Saltere Brennic Holtav Marisk Tolven Durrage".split()
+FIRST = "Quist Abeley Rontan Melsk Varga Ibbot Cestin Harrow Lundqvel Okoro".split()
+SECOND = "Pelham Drost Ysolde Kettner Amarov Bliss Orrin Tavish Zeller Fenwick".split()
+
+
+def name_heavy_corpus():
+    """40 reports, each naming a town and two people; each name is in 4 reports,
+    but no two reports share two names. Then a rewrite of report a00 (its three
+    names, other words)."""
+    items = []
+    for a in range(4):
+        for b in range(10):
+            names = {"town": TOWNS[b], "p": FIRST[(a + b) % 10], "q": SECOND[(2 * a + b) % 10]}
+            text = (REPORT if a % 2 == 0 else RETOLD).format(**names)
+            items.append(make_article(text, article_id=f"a{10 * a + b:02d}"))
+    rewrite = RETOLD.format(town=TOWNS[0], p=FIRST[0], q=SECOND[0])
+    return [*items, make_article(rewrite, article_id="rewrite")]
+
+
+def test_rewrite_candidates_pair_up_names_too_common_to_block_on_alone():
+    from newstrace._text import content_words
+    from newstrace.reuse import rewrite_candidates
+
+    items = name_heavy_corpus()
+    settings = Settings(max_posting=3)
+    in_articles = Counter(w for a in items for w in set(content_words(a.text)))
+    assert min(in_articles[w.lower()] for w in (*TOWNS, *FIRST, *SECOND)) > settings.max_posting
+    # a report and its rewrite share three names, each in 4-5 reports; two other
+    # reports share at most one name: only the rewrite pair is a candidate
+    assert rewrite_candidates(items, settings=settings) == [("a00", "rewrite")]
+    flipped = rewrite_candidates(items[::-1], settings=settings)
+    assert {frozenset(p) for p in flipped} == {frozenset(("a00", "rewrite"))}

@@ -16,6 +16,12 @@ hashes and they make up at least ``min_containment`` of the smaller side.
 Containment, not Jaccard, is what finds an abridged copy of a long article or
 four reused paragraphs: both have a low Jaccard. The whole pass is a few
 numpy sorts; nothing compares all pairs.
+
+``rare_pair_terms`` adds terms for blocking on *pairs* of words: two words
+that are each too common to block on (a town, a surname in hundreds of
+articles of a big corpus) are rare together. For each article it takes its
+``max_words`` least common words found in 2..``max_frequency`` articles and
+hashes each pair of them, order-free, into one term.
 """
 
 from __future__ import annotations
@@ -108,8 +114,7 @@ def candidate_pairs(
     sizes = np.array([len(s) for s in signatures], dtype=np.int64)
     if len(signatures) < 2 or sizes.sum() == 0:
         return np.zeros((0, 3), dtype=np.int64)
-    hashes = np.concatenate([np.asarray(s, dtype=np.uint64) for s in signatures])
-    owners = np.repeat(np.arange(len(signatures), dtype=np.int64), sizes)
+    hashes, owners = _postings(signatures, sizes)
     if touching is not None:
         if rare_only:
             raise ValueError("touching and rare_only cannot be combined")
@@ -132,6 +137,61 @@ def candidate_pairs(
     smaller = np.minimum(sizes[first], sizes[second])
     keep = (shared >= min_shared) & (shared >= min_containment * smaller)
     return np.stack([first[keep], second[keep], shared[keep]], axis=1)
+
+
+def rare_pair_terms(
+    signatures: Sequence[np.ndarray], *, max_frequency: int, max_words: int
+) -> list[np.ndarray]:
+    """For each article, the hashes of the pairs of its ``max_words`` least common words.
+
+    ``signatures[i]`` holds the distinct word hashes of article ``i``. Only
+    words in 2..``max_frequency`` articles take part (a word in one article
+    is shared by no pair); among an article's words the least common come
+    first, ties broken by hash, so the choice depends on the corpus and the
+    article only. Each pair of chosen words becomes one 64-bit term, the same
+    whichever order the words come in. Returns one sorted array per article.
+    """
+    count = len(signatures)
+    sizes = np.array([len(s) for s in signatures], dtype=np.int64)
+    if count == 0 or sizes.sum() == 0:
+        return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
+    hashes, owners = _postings(signatures, sizes)
+    _, inverse, frequency = np.unique(hashes, return_inverse=True, return_counts=True)
+    frequency = frequency[inverse.ravel()]
+    keep = (frequency >= 2) & (frequency <= max_frequency)
+    hashes, owners, frequency = hashes[keep], owners[keep], frequency[keep]
+    order = np.lexsort((hashes, frequency, owners))
+    hashes, owners = hashes[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
+    lengths = np.minimum(np.diff(np.r_[starts, len(owners)]), max_words)
+    terms, term_owners = [], []
+    for size in range(2, max_words + 1):
+        group_starts = starts[lengths == size]
+        if len(group_starts) == 0:
+            continue
+        left, right = np.triu_indices(size, k=1)
+        first = hashes[group_starts[:, None] + left[None, :]].ravel()
+        second = hashes[group_starts[:, None] + right[None, :]].ravel()
+        low, high = np.minimum(first, second), np.maximum(first, second)
+        with np.errstate(over="ignore"):
+            mixed = (low * _MULTIPLIERS[0] + high) * _MULTIPLIERS[1]
+            mixed ^= mixed >> np.uint64(29)
+        terms.append(mixed)
+        term_owners.append(np.repeat(owners[group_starts], len(left)))
+    if not terms:
+        return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
+    mixed, mixed_owners = np.concatenate(terms), np.concatenate(term_owners)
+    order = np.lexsort((mixed, mixed_owners))
+    mixed, mixed_owners = mixed[order], mixed_owners[order]
+    bounds = np.searchsorted(mixed_owners, np.arange(1, count))
+    return np.split(mixed, bounds)
+
+
+def _postings(signatures: Sequence[np.ndarray], sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All hashes of ``signatures`` in one array, and the index of the article of each."""
+    hashes = np.concatenate([np.asarray(s, dtype=np.uint64) for s in signatures])
+    owners = np.repeat(np.arange(len(signatures), dtype=np.int64), sizes)
+    return hashes, owners
 
 
 def _maybe_in(hashes: np.ndarray, wanted: np.ndarray) -> np.ndarray:

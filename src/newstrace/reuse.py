@@ -44,12 +44,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from math import isqrt
 
 import numpy as np
 
 from . import _paraphrase as para
 from ._align import align, align_sentences, coverage, fact_agreement, template_siblings
-from ._signatures import ShingleHasher
+from ._signatures import ShingleHasher, rare_pair_terms
 from ._signatures import candidate_pairs as signature_pairs
 from ._text import content_words, parse_time, shingles, words
 from .config import Settings
@@ -84,6 +85,7 @@ MIN_KEPT = 3  # names and numbers kept before a small share of an article is reu
 LOOSE = 0.7  # a link of "near" pairs only needs one this close (synthetic gap 0.69–0.73)
 COPY_KINDS = ("verbatim", "abridged", "extended", "spun")
 REWRITE_MIN_SHARED = 3  # rare terms two articles share before a paraphrase alignment
+REWRITE_PAIR_WORDS = 12  # least common words of an article paired up for rewrite blocking
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,18 +347,51 @@ def posting_limit(settings: Settings, articles: int) -> int:
 
 
 def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> list[tuple[str, str]]:
-    """Pairs that share enough rare content words (names, places) to be worth a paraphrase
-    alignment: blocking on terms in at most ``max_posting`` articles, so never all pairs."""
+    """Pairs that share enough rare terms (names, places, and pairs of them) to be worth a
+    paraphrase alignment: blocking on terms in at most ``max_posting`` articles, so never
+    all pairs (see ``rewrite_rows``)."""
+    rows = rewrite_rows([a.text for a in articles], settings=settings)
+    return sorted((articles[i].id, articles[j].id) for i, j, _ in rows.tolist())
+
+
+def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
+    """``(k, 3)`` rows ``(i, j, shared)``, ``i < j``, of the rewrite candidates among texts.
+
+    An article's terms are its content words and the pairs of its
+    ``REWRITE_PAIR_WORDS`` least common content words among those in at most
+    ``pair_word_limit`` articles (``_signatures.rare_pair_terms``). A term is
+    rare when it is in at most ``max_posting`` articles; a pair of articles
+    is a candidate when it shares at least ``REWRITE_MIN_SHARED`` rare terms,
+    and at least ``paraphrase_candidate_containment`` of the smaller side's.
+    In a big corpus a story's names are each in hundreds of articles, but
+    two of them together are rare, so the pairs keep the story's articles
+    together where the words alone drop out.
+    """
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
-    signatures = [hasher.shingles(content_words(a.text)) for a in articles]
-    rows = signature_pairs(
-        signatures,
+    singles = [hasher.shingles(content_words(text)) for text in texts]
+    pairs = rare_pair_terms(
+        singles,
+        max_frequency=pair_word_limit(settings, len(singles)),
+        max_words=REWRITE_PAIR_WORDS,
+    )
+    terms = [np.concatenate([one, two]) for one, two in zip(singles, pairs, strict=True)]
+    return signature_pairs(
+        terms,
         min_shared=REWRITE_MIN_SHARED,
         min_containment=settings.paraphrase_candidate_containment,
         max_posting=settings.max_posting,
         rare_only=True,
     )
-    return sorted((articles[i].id, articles[j].id) for i, j, _ in rows.tolist())
+
+
+def pair_word_limit(settings: Settings, articles: int) -> int:
+    """How many articles a word may be in and still pair up for rewrite blocking.
+
+    Two unrelated words each in ``sqrt(max_posting * articles)`` articles
+    meet by chance in about ``max_posting`` of them, the most a rare term
+    may be in; a story's names meet in its own articles.
+    """
+    return max(settings.max_posting, isqrt(settings.max_posting * articles))
 
 
 def compare(
