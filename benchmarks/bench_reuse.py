@@ -45,6 +45,7 @@ from newstrace.model import Article, Reuse  # noqa: E402
 from newstrace.reuse import (  # noqa: E402
     REWRITE_MIN_SHARED,
     compare,
+    compare_rewrite,
     posting_limit,
     prune_redundant,
     rewrite_rows,
@@ -70,7 +71,7 @@ def ours_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tupl
     """Candidates for the paraphrase stage: rare content words and rare pairs of
     them (``reuse.rewrite_candidates``)."""
     rows = rewrite_rows(texts, settings=settings)
-    return {(int(i), int(j)) for i, j, _ in rows.tolist()}
+    return {(int(i), int(j)) for i, j in rows.tolist()}
 
 
 def rare_words_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
@@ -237,6 +238,65 @@ def diagnose(false: list[Reuse], corpus: synthetic.Corpus, examples: int = 5) ->
             print(f"                  {pair.target.text[:120]}")
 
 
+def verify_rewrites(
+    results: dict, corpus: synthetic.Corpus, planted: dict, settings: Settings, sample: int
+) -> None:
+    """Align a seeded sample of each group of rewrite candidates with MiniLM
+    (``compare_rewrite``) and print how many become ``rewritten`` links.
+
+    Groups: planted rewrites and other pairs (same planted family or not),
+    each split into pairs both generators make and pairs only the new one
+    makes. The whole set is out of reach on two cores (MiniLM embeds ~100
+    sentences/s), hence the sample; links are counted before pruning.
+    """
+    from newstrace.embed import MiniLMEmbedder
+
+    new = results["newstrace-rewrite-candidates"][0]
+    old = results["rare-words-only (before)"][0]
+    family_of = families(corpus)
+    ids = [a.id for a in corpus.articles]
+    by_id = {a.id: as_article(a) for a in corpus.articles}
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for pair in sorted(new | old):
+        where = "both" if pair in new and pair in old else "new only" if pair in new else "old only"
+        if planted.get(pair) == "rewritten":
+            kind = "planted rewritten"
+        elif planted.get(pair):
+            kind = "planted copy"
+        elif family_of[ids[pair[0]]] == family_of[ids[pair[1]]]:
+            kind = "same family"
+        else:
+            kind = "other stories"
+        groups.setdefault(f"{kind}, {where}", []).append(pair)
+    embedder, sentences = MiniLMEmbedder(), {}
+    print(f"rewrite verification: a sample of up to {sample} pairs of each group")
+    for name, pairs in sorted(groups.items()):
+        chosen = random.Random(0).sample(pairs, min(sample, len(pairs)))
+        started, linked = time.perf_counter(), 0
+        for i, j in chosen:
+            for k in (i, j):
+                if ids[k] not in sentences:
+                    sentences[ids[k]] = segment(by_id[ids[k]])
+            link = compare_rewrite(
+                by_id[ids[i]],
+                by_id[ids[j]],
+                sentences[ids[i]],
+                sentences[ids[j]],
+                settings=settings,
+                embedder=embedder,
+            )
+            linked += link is not None
+        print(
+            f"  {name:>32}: {len(pairs):7d} pairs, sampled {len(chosen):4d}, "
+            f"rewritten {linked / max(len(chosen), 1):.3f} ({time.perf_counter() - started:.0f}s)"
+        )
+
+
+def as_article(item: synthetic.SyntheticArticle) -> Article:
+    text, published = item.text, item.published
+    return Article(id=item.id, source_path=item.id, raw_text=text, text=text, published=published)
+
+
 def _counts(counter: Counter[str]) -> str:
     return "  ".join(f"{key} {count}" for key, count in counter.most_common())
 
@@ -256,6 +316,13 @@ def main() -> None:
         "--topical", type=float, default=0.0, help="share of each story's words renamed"
     )
     parser.add_argument("--rewrites", action="store_true", help="also time rewrite candidates")
+    parser.add_argument(
+        "--verify-rewrites",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --rewrites, align N sampled rewrite candidates per group with MiniLM",
+    )
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip datasketch (no speed-up ratio)"
     )
@@ -296,11 +363,10 @@ def main() -> None:
             f"speed-up {theirs_time / ours_time:.1f}x articles/s; memory "
             f"{results['newstrace'][2] / max(results['datasketch'][2], 1):.2f}x of datasketch's"
         )
+    if args.rewrites and args.verify_rewrites:
+        verify_rewrites(results, corpus, planted, settings, args.verify_rewrites)
     if args.verify:
-        articles = [
-            Article(id=a.id, source_path=a.id, raw_text=a.text, text=a.text, published=a.published)
-            for a in corpus.articles
-        ]
+        articles = [as_article(a) for a in corpus.articles]
         family_of = families(corpus)
         for name in [n for n in ("newstrace", "datasketch") if n in results]:
             scores, false = verify(results[name][0], articles, planted, family_of, settings)

@@ -47,3 +47,12 @@ def test_pair_terms_block_articles_whose_words_are_each_too_common():
     terms = [np.concatenate([a, b]) for a, b in zip(signatures, pairs, strict=True)]
     rows = candidate_pairs(terms, min_shared=3, max_posting=2, rare_only=True)
     assert rows.tolist() == [[0, 1, 3]]
+
+
+def test_two_words_rare_enough_to_block_alone_make_no_pair():
+    signatures = hashed("a b c", "c b a", "a f", "a g", "a h")  # a in 5 articles, b and c in 2
+    every = rare_pair_terms(signatures, max_frequency=5, max_words=4)
+    assert [len(t) for t in every] == [3, 3, 0, 0, 0]
+    some = rare_pair_terms(signatures, max_frequency=5, max_words=4, rare=2)
+    assert [len(t) for t in some] == [2, 2, 0, 0, 0]  # "a b" and "a c", not "b c"
+    assert set(some[0]) < set(every[0]) and some[0].tolist() == some[1].tolist()

@@ -21,7 +21,8 @@ numpy sorts; nothing compares all pairs.
 that are each too common to block on (a town, a surname in hundreds of
 articles of a big corpus) are rare together. For each article it takes its
 ``max_words`` least common words found in 2..``max_frequency`` articles and
-hashes each pair of them, order-free, into one term.
+hashes each pair of them, order-free, into one term (leaving out the pairs
+of two words rare enough to block on alone).
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def candidate_pairs(
 
 
 def rare_pair_terms(
-    signatures: Sequence[np.ndarray], *, max_frequency: int, max_words: int
+    signatures: Sequence[np.ndarray], *, max_frequency: int, max_words: int, rare: int = 0
 ) -> list[np.ndarray]:
     """For each article, the hashes of the pairs of its ``max_words`` least common words.
 
@@ -149,7 +150,9 @@ def rare_pair_terms(
     is shared by no pair); among an article's words the least common come
     first, ties broken by hash, so the choice depends on the corpus and the
     article only. Each pair of chosen words becomes one 64-bit term, the same
-    whichever order the words come in. Returns one sorted array per article.
+    whichever order the words come in, unless both words are in at most
+    ``rare`` articles (rare enough to block on alone: their pair would count
+    them twice). Returns one sorted array per article.
     """
     count = len(signatures)
     sizes = np.array([len(s) for s in signatures], dtype=np.int64)
@@ -161,7 +164,7 @@ def rare_pair_terms(
     keep = (frequency >= 2) & (frequency <= max_frequency)
     hashes, owners, frequency = hashes[keep], owners[keep], frequency[keep]
     order = np.lexsort((hashes, frequency, owners))
-    hashes, owners = hashes[order], owners[order]
+    hashes, owners, frequency = hashes[order], owners[order], frequency[order]
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
     lengths = np.minimum(np.diff(np.r_[starts, len(owners)]), max_words)
     terms, term_owners = [], []
@@ -170,14 +173,16 @@ def rare_pair_terms(
         if len(group_starts) == 0:
             continue
         left, right = np.triu_indices(size, k=1)
-        first = hashes[group_starts[:, None] + left[None, :]].ravel()
-        second = hashes[group_starts[:, None] + right[None, :]].ravel()
+        first_at = (group_starts[:, None] + left[None, :]).ravel()
+        second_at = (group_starts[:, None] + right[None, :]).ravel()
+        wanted = np.maximum(frequency[first_at], frequency[second_at]) > rare
+        first, second = hashes[first_at[wanted]], hashes[second_at[wanted]]
         low, high = np.minimum(first, second), np.maximum(first, second)
         with np.errstate(over="ignore"):
             mixed = (low * _MULTIPLIERS[0] + high) * _MULTIPLIERS[1]
             mixed ^= mixed >> np.uint64(29)
         terms.append(mixed)
-        term_owners.append(np.repeat(owners[group_starts], len(left)))
+        term_owners.append(owners[first_at[wanted]])
     if not terms:
         return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
     mixed, mixed_owners = np.concatenate(terms), np.concatenate(term_owners)

@@ -28,9 +28,12 @@ Four steps, none of which compares all pairs of articles:
    clean one lacks makes a ``shared_upstream`` link (confidence 0): neither
    copied the other.
 4. **Rewrites** (``add_rewrites``, ``_paraphrase``). Pairs sharing enough
-   rare content words (those in at most ``max_posting`` articles: names,
-   places), and not already copies, are aligned by sentence
-   embeddings (``embed.MiniLMEmbedder`` by default, loaded only when needed):
+   rare terms (``rewrite_candidates``), and not already copies, are aligned
+   by sentence embeddings (``embed.MiniLMEmbedder`` by default, loaded only
+   when needed). A term is a content word, or a pair of content words each
+   too common to block on alone, and rare when it is in at most
+   ``max_posting`` articles: in a big corpus a story's town and people are
+   each in hundreds of articles, but together only in the story's. A pair is
    ``rewritten`` when the derived side names its source and paraphrases at
    least one of its sentences, or paraphrases ``rewrite_coverage`` of itself.
 
@@ -351,37 +354,45 @@ def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> li
     paraphrase alignment: blocking on terms in at most ``max_posting`` articles, so never
     all pairs (see ``rewrite_rows``)."""
     rows = rewrite_rows([a.text for a in articles], settings=settings)
-    return sorted((articles[i].id, articles[j].id) for i, j, _ in rows.tolist())
+    return sorted((articles[i].id, articles[j].id) for i, j in rows.tolist())
 
 
 def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
-    """``(k, 3)`` rows ``(i, j, shared)``, ``i < j``, of the rewrite candidates among texts.
+    """``(k, 2)`` rows ``(i, j)``, ``i < j``, of the rewrite candidates among texts.
 
-    An article's terms are its content words and the pairs of its
-    ``REWRITE_PAIR_WORDS`` least common content words among those in at most
-    ``pair_word_limit`` articles (``_signatures.rare_pair_terms``). A term is
-    rare when it is in at most ``max_posting`` articles; a pair of articles
-    is a candidate when it shares at least ``REWRITE_MIN_SHARED`` rare terms,
-    and at least ``paraphrase_candidate_containment`` of the smaller side's.
-    In a big corpus a story's names are each in hundreds of articles, but
-    two of them together are rare, so the pairs keep the story's articles
-    together where the words alone drop out.
+    A term is rare when it is in at most ``max_posting`` articles. A pair of
+    articles is a candidate when it shares at least ``REWRITE_MIN_SHARED``
+    rare terms, and at least ``paraphrase_candidate_containment`` of the
+    smaller side's, in either of two blockings: on content words alone, and
+    on content words with pairs of words (those of each article's
+    ``REWRITE_PAIR_WORDS`` least common content words that are in at most
+    ``pair_word_limit`` articles, but not two rare ones: they count alone;
+    ``_signatures.rare_pair_terms``). In a big
+    corpus a story's names are each in hundreds of articles, but two of them
+    together are rare, so the pairs keep the story's articles together where
+    the words alone drop out. The words-alone blocking is kept because the
+    pairs dilute the containment of articles with many rare words of their
+    own (a story's jargon) that their rewrites only partly share.
     """
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
     singles = [hasher.shingles(content_words(text)) for text in texts]
+    blocking = {
+        "min_shared": REWRITE_MIN_SHARED,
+        "min_containment": settings.paraphrase_candidate_containment,
+        "max_posting": settings.max_posting,
+        "rare_only": True,
+    }
+    alone = signature_pairs(singles, **blocking)[:, :2]
     pairs = rare_pair_terms(
         singles,
         max_frequency=pair_word_limit(settings, len(singles)),
         max_words=REWRITE_PAIR_WORDS,
+        rare=settings.max_posting,
     )
     terms = [np.concatenate([one, two]) for one, two in zip(singles, pairs, strict=True)]
-    return signature_pairs(
-        terms,
-        min_shared=REWRITE_MIN_SHARED,
-        min_containment=settings.paraphrase_candidate_containment,
-        max_posting=settings.max_posting,
-        rare_only=True,
-    )
+    del pairs
+    paired = signature_pairs(terms, **blocking)[:, :2]
+    return np.unique(np.concatenate([alone, paired]), axis=0)
 
 
 def pair_word_limit(settings: Settings, articles: int) -> int:
