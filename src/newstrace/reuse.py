@@ -364,25 +364,30 @@ def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
     articles is a candidate when it shares at least ``REWRITE_MIN_SHARED``
     rare terms, and at least ``paraphrase_candidate_containment`` of the
     smaller side's, in either of two blockings: on content words alone, and
-    on content words with pairs of words (those of each article's
-    ``REWRITE_PAIR_WORDS`` least common content words that are in at most
-    ``pair_word_limit`` articles, but not two rare ones: they count alone;
-    ``_signatures.rare_pair_terms``). In a big
-    corpus a story's names are each in hundreds of articles, but two of them
-    together are rare, so the pairs keep the story's articles together where
-    the words alone drop out. The words-alone blocking is kept because the
-    pairs dilute the containment of articles with many rare words of their
-    own (a story's jargon) that their rewrites only partly share.
+    on content words with pairs of words (of each article's
+    ``REWRITE_PAIR_WORDS`` least common content words in at most
+    ``pair_word_limit`` articles, any two but two rare ones, which count
+    alone: ``_signatures.rare_pair_terms``). In a big corpus a story's names
+    are each in hundreds of articles, but two of them together are rare, so
+    the pairs keep the story's articles together where the words alone drop
+    out. The words-alone blocking stays because the pairs dilute the
+    containment of articles with many rare words of their own (a story's
+    jargon) that their rewrites only partly share.
     """
+
+    def block(signatures: Sequence[np.ndarray]) -> np.ndarray:
+        return signature_pairs(
+            signatures,
+            min_shared=REWRITE_MIN_SHARED,
+            min_containment=settings.paraphrase_candidate_containment,
+            max_posting=settings.max_posting,
+            rare_only=True,
+        )[:, :2]
+
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
     singles = [hasher.shingles(content_words(text)) for text in texts]
-    blocking = {
-        "min_shared": REWRITE_MIN_SHARED,
-        "min_containment": settings.paraphrase_candidate_containment,
-        "max_posting": settings.max_posting,
-        "rare_only": True,
-    }
-    alone = signature_pairs(singles, **blocking)[:, :2]
+    del hasher
+    alone = block(singles)
     pairs = rare_pair_terms(
         singles,
         max_frequency=pair_word_limit(settings, len(singles)),
@@ -390,9 +395,8 @@ def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
         rare=settings.max_posting,
     )
     terms = [np.concatenate([one, two]) for one, two in zip(singles, pairs, strict=True)]
-    del pairs
-    paired = signature_pairs(terms, **blocking)[:, :2]
-    return np.unique(np.concatenate([alone, paired]), axis=0)
+    del singles, pairs  # only the terms are needed now: keeps the peak memory down
+    return np.unique(np.concatenate([alone, block(terms)]), axis=0)
 
 
 def pair_word_limit(settings: Settings, articles: int) -> int:
