@@ -550,8 +550,8 @@ SECOND = "Pelham Drost Ysolde Kettner Amarov Bliss Orrin Tavish Zeller Fenwick".
 def name_heavy_corpus():
     """40 reports, each naming a town and two people; each name is in 4 reports,
     but no two reports share two names. Then a rewrite of report a00 (its three
-    names, other words)."""
-    items = []
+    names, other words), and 60 reports of a budget vote that name none of them."""
+    items = [make_article(OTHER, article_id=f"vote{i:02d}") for i in range(60)]
     for a in range(4):
         for b in range(10):
             names = {"town": TOWNS[b], "p": FIRST[(a + b) % 10], "q": SECOND[(2 * a + b) % 10]}
@@ -569,8 +569,8 @@ def test_rewrite_candidates_pair_up_names_too_common_to_block_on_alone():
     settings = Settings(max_posting=3)
     in_articles = Counter(w for a in items for w in set(content_words(a.text)))
     assert min(in_articles[w.lower()] for w in (*TOWNS, *FIRST, *SECOND)) > settings.max_posting
-    # a report and its rewrite share three names, each in 4-5 reports; two other
-    # reports share at most one name: only the rewrite pair is a candidate
+    # a report and its rewrite share three names, each in 4-5 of 101 reports; two
+    # other reports share at most one name: only the rewrite pair is a candidate
     assert rewrite_candidates(items, settings=settings) == [("a00", "rewrite")]
     flipped = rewrite_candidates(items[::-1], settings=settings)
     assert {frozenset(p) for p in flipped} == {frozenset(("a00", "rewrite"))}

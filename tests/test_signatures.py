@@ -49,10 +49,14 @@ def test_pair_terms_block_articles_whose_words_are_each_too_common():
     assert rows.tolist() == [[0, 1, 3]]
 
 
-def test_two_words_rare_enough_to_block_alone_make_no_pair():
-    signatures = hashed("a b c", "c b a", "a f", "a g", "a h")  # a in 5 articles, b and c in 2
-    every = rare_pair_terms(signatures, max_frequency=5, max_words=4)
-    assert [len(t) for t in every] == [3, 3, 0, 0, 0]
-    some = rare_pair_terms(signatures, max_frequency=5, max_words=4, rare=2)
-    assert [len(t) for t in some] == [2, 2, 0, 0, 0]  # "a b" and "a c", not "b c"
-    assert set(some[0]) < set(every[0]) and some[0].tolist() == some[1].tolist()
+def test_pairs_whose_words_meet_no_more_often_than_chance_are_left_out():
+    # a and b are in 2 of 8 articles, both times together: 4 times chance (2 * 2 / 8);
+    # c and d are in 4 each, together in 2: chance (4 * 4 / 8); a and c: twice chance
+    texts = ["a b c d", "d c b a", "c x", "c y", "d z", "d w", "e", "f"]
+    signatures = hashed(*texts)
+    every = rare_pair_terms(signatures, max_frequency=8, max_words=4)
+    assert [len(t) for t in every] == [6, 6, 0, 0, 0, 0, 0, 0]
+    over_twice = rare_pair_terms(signatures, max_frequency=8, max_words=4, min_lift=2)
+    assert [len(t) for t in over_twice[:2]] == [5, 5]  # all but "c d"
+    (ab,) = rare_pair_terms(signatures, max_frequency=8, max_words=4, min_lift=3)[0]
+    assert ab in set(over_twice[1]) and set(over_twice[0]) < set(every[0])

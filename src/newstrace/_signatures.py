@@ -21,8 +21,8 @@ numpy sorts; nothing compares all pairs.
 that are each too common to block on (a town, a surname in hundreds of
 articles of a big corpus) are rare together. For each article it takes its
 ``max_words`` least common words found in 2..``max_frequency`` articles and
-hashes each pair of them, order-free, into one term (leaving out the pairs
-of two words rare enough to block on alone).
+hashes each pair of them, order-free, into one term (keeping only the pairs
+whose words meet more often than chance would have them).
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def candidate_pairs(
 
 
 def rare_pair_terms(
-    signatures: Sequence[np.ndarray], *, max_frequency: int, max_words: int, rare: int = 0
+    signatures: Sequence[np.ndarray], *, max_frequency: int, max_words: int, min_lift: float = 0
 ) -> list[np.ndarray]:
     """For each article, the hashes of the pairs of its ``max_words`` least common words.
 
@@ -150,9 +150,13 @@ def rare_pair_terms(
     is shared by no pair); among an article's words the least common come
     first, ties broken by hash, so the choice depends on the corpus and the
     article only. Each pair of chosen words becomes one 64-bit term, the same
-    whichever order the words come in, unless both words are in at most
-    ``rare`` articles (rare enough to block on alone: their pair would count
-    them twice). Returns one sorted array per article.
+    whichever order the words come in. With ``min_lift`` a pair is kept only
+    when it is in at least ``min_lift`` times as many articles as two
+    independent words of its words' frequencies would be (``f1 * f2 / n``):
+    a story's names meet far more often than chance, while the words of a
+    stock line and a common noun meet about as often as chance has them, and
+    would make one shared line count once per word. Returns one sorted array
+    per article.
     """
     count = len(signatures)
     sizes = np.array([len(s) for s in signatures], dtype=np.int64)
@@ -167,7 +171,7 @@ def rare_pair_terms(
     hashes, owners, frequency = hashes[order], owners[order], frequency[order]
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
     lengths = np.minimum(np.diff(np.r_[starts, len(owners)]), max_words)
-    terms, term_owners = [], []
+    terms, term_owners, chance = [], [], []
     for size in range(2, max_words + 1):
         group_starts = starts[lengths == size]
         if len(group_starts) == 0:
@@ -175,17 +179,21 @@ def rare_pair_terms(
         left, right = np.triu_indices(size, k=1)
         first_at = (group_starts[:, None] + left[None, :]).ravel()
         second_at = (group_starts[:, None] + right[None, :]).ravel()
-        wanted = np.maximum(frequency[first_at], frequency[second_at]) > rare
-        first, second = hashes[first_at[wanted]], hashes[second_at[wanted]]
+        first, second = hashes[first_at], hashes[second_at]
         low, high = np.minimum(first, second), np.maximum(first, second)
         with np.errstate(over="ignore"):
             mixed = (low * _MULTIPLIERS[0] + high) * _MULTIPLIERS[1]
             mixed ^= mixed >> np.uint64(29)
         terms.append(mixed)
-        term_owners.append(owners[first_at[wanted]])
+        term_owners.append(owners[first_at])
+        chance.append(frequency[first_at] * (frequency[second_at] / count))
     if not terms:
         return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
     mixed, mixed_owners = np.concatenate(terms), np.concatenate(term_owners)
+    if min_lift > 0:
+        _, inverse, together = np.unique(mixed, return_inverse=True, return_counts=True)
+        keep = together[inverse.ravel()] >= min_lift * np.concatenate(chance)
+        mixed, mixed_owners = mixed[keep], mixed_owners[keep]
     order = np.lexsort((mixed, mixed_owners))
     mixed, mixed_owners = mixed[order], mixed_owners[order]
     bounds = np.searchsorted(mixed_owners, np.arange(1, count))

@@ -30,8 +30,8 @@ Four steps, none of which compares all pairs of articles:
 4. **Rewrites** (``add_rewrites``, ``_paraphrase``). Pairs sharing enough
    rare terms (``rewrite_candidates``), and not already copies, are aligned
    by sentence embeddings (``embed.MiniLMEmbedder`` by default, loaded only
-   when needed). A term is a content word, or a pair of content words each
-   too common to block on alone, and rare when it is in at most
+   when needed). A term is a content word or a pair of content words that
+   meet more often than chance, and rare when it is in at most
    ``max_posting`` articles: in a big corpus a story's town and people are
    each in hundreds of articles, but together only in the story's. A pair is
    ``rewritten`` when the derived side names its source and paraphrases at
@@ -89,6 +89,7 @@ LOOSE = 0.7  # a link of "near" pairs only needs one this close (synthetic gap 0
 COPY_KINDS = ("verbatim", "abridged", "extended", "spun")
 REWRITE_MIN_SHARED = 3  # rare terms two articles share before a paraphrase alignment
 REWRITE_PAIR_WORDS = 12  # least common words of an article paired up for rewrite blocking
+REWRITE_PAIR_LIFT = 4.0  # how many times chance two words must meet for their pair to count
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,26 +361,30 @@ def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> li
 def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
     """``(k, 2)`` rows ``(i, j)``, ``i < j``, of the rewrite candidates among texts.
 
-    A term is rare when it is in at most ``max_posting`` articles. A pair of
-    articles is a candidate when it shares at least ``REWRITE_MIN_SHARED``
-    rare terms, and at least ``paraphrase_candidate_containment`` of the
-    smaller side's, in either of two blockings: on content words alone, and
-    on content words with pairs of words (of each article's
-    ``REWRITE_PAIR_WORDS`` least common content words in at most
-    ``pair_word_limit`` articles, any two but two rare ones, which count
-    alone: ``_signatures.rare_pair_terms``). In a big corpus a story's names
-    are each in hundreds of articles, but two of them together are rare, so
-    the pairs keep the story's articles together where the words alone drop
-    out. The words-alone blocking stays because the pairs dilute the
-    containment of articles with many rare words of their own (a story's
-    jargon) that their rewrites only partly share.
+    Two blockings, whose candidates are joined; a term is rare when it is in
+    at most ``max_posting`` articles.
+
+    * Words: a pair of articles sharing at least ``REWRITE_MIN_SHARED`` rare
+      content words, and at least ``paraphrase_candidate_containment`` (c)
+      of the smaller side's.
+    * Pairs of words (``_signatures.rare_pair_terms``): each article's
+      ``REWRITE_PAIR_WORDS`` least common content words among those in at
+      most ``pair_word_limit`` articles, paired up, each pair kept when its
+      two words meet ``REWRITE_PAIR_LIFT`` times as often as chance would
+      have them. A pair of articles sharing at least ``REWRITE_MIN_SHARED``
+      rare pairs, and c² of the smaller side's (a share c of an article's
+      words makes about c² of their pairs), is a candidate.
+
+    In a big corpus a story's town and people are each in hundreds of
+    articles and drop out of the first blocking, but together they are in
+    the story's articles only.
     """
 
-    def block(signatures: Sequence[np.ndarray]) -> np.ndarray:
+    def block(signatures: Sequence[np.ndarray], containment: float) -> np.ndarray:
         return signature_pairs(
             signatures,
             min_shared=REWRITE_MIN_SHARED,
-            min_containment=settings.paraphrase_candidate_containment,
+            min_containment=containment,
             max_posting=settings.max_posting,
             rare_only=True,
         )[:, :2]
@@ -387,16 +392,16 @@ def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
     singles = [hasher.shingles(content_words(text)) for text in texts]
     del hasher
-    alone = block(singles)
+    containment = settings.paraphrase_candidate_containment
+    alone = block(singles, containment)
     pairs = rare_pair_terms(
         singles,
         max_frequency=pair_word_limit(settings, len(singles)),
         max_words=REWRITE_PAIR_WORDS,
-        rare=settings.max_posting,
+        min_lift=REWRITE_PAIR_LIFT,
     )
-    terms = [np.concatenate([one, two]) for one, two in zip(singles, pairs, strict=True)]
-    del singles, pairs  # only the terms are needed now: keeps the peak memory down
-    return np.unique(np.concatenate([alone, block(terms)]), axis=0)
+    del singles  # keeps the peak memory down
+    return np.unique(np.concatenate([alone, block(pairs, containment**2)]), axis=0)
 
 
 def pair_word_limit(settings: Settings, articles: int) -> int:
