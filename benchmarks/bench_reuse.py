@@ -1,6 +1,7 @@
 """Benchmark reuse candidate generation against plain datasketch MinHash-LSH.
 
-    python benchmarks/bench_reuse.py 10000 [--verify] [--seed 0] [--sample N]
+    python benchmarks/bench_reuse.py 10000 [--verify] [--seed 0] [--sample N] [--topical 0.5]
+        [--rewrites [--verify-rewrites N]] [--no-baseline]
 
 Both methods run in the same process tree on the same synthetic corpus
 (``benchmarks/synthetic.py``), each in a forked child so that its peak memory
@@ -20,6 +21,10 @@ and links a common source explains are pruned, giving recall and precision
 after verification, then a diagnosis of the false links (by kind, same story
 or not, the two articles' roles, score) with a few examples. ``--topical``
 gives each story its own vocabulary (see ``synthetic.generate``).
+``--rewrites`` also times the rewrite candidates (``reuse.rewrite_rows``) and,
+for comparison, the rare-words-only generator they replaced; with
+``--verify-rewrites N`` a sample of N pairs of each group of them (planted
+or not, made by both generators or the new one only) is aligned with MiniLM.
 """
 
 from __future__ import annotations

@@ -90,6 +90,7 @@ def fast_words(text: str) -> list[str]:
 
 
 _TABLE_SIZE = 1 << 24  # entries of ``_maybe_in``'s table (16 MB)
+_CHUNK = 8192  # articles whose word pairs ``rare_pair_terms`` makes at once
 
 
 def candidate_pairs(
@@ -163,41 +164,60 @@ def rare_pair_terms(
     if count == 0 or sizes.sum() == 0:
         return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
     hashes, owners = _postings(signatures, sizes)
-    _, inverse, frequency = np.unique(hashes, return_inverse=True, return_counts=True)
-    frequency = frequency[inverse.ravel()]
+    order = np.argsort(hashes)
+    hashes, owners = hashes[order], owners[order]
+    del order  # the arrays here are as long as all the words: free each when done
+    frequency = _run_lengths(hashes)
     keep = (frequency >= 2) & (frequency <= max_frequency)
     hashes, owners, frequency = hashes[keep], owners[keep], frequency[keep]
+    del keep
     order = np.lexsort((hashes, frequency, owners))
     hashes, owners, frequency = hashes[order], owners[order], frequency[order]
+    del order
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
     lengths = np.minimum(np.diff(np.r_[starts, len(owners)]), max_words)
     terms, term_owners, chance = [], [], []
     for size in range(2, max_words + 1):
-        group_starts = starts[lengths == size]
-        if len(group_starts) == 0:
-            continue
         left, right = np.triu_indices(size, k=1)
-        first_at = (group_starts[:, None] + left[None, :]).ravel()
-        second_at = (group_starts[:, None] + right[None, :]).ravel()
-        first, second = hashes[first_at], hashes[second_at]
-        low, high = np.minimum(first, second), np.maximum(first, second)
-        with np.errstate(over="ignore"):
-            mixed = (low * _MULTIPLIERS[0] + high) * _MULTIPLIERS[1]
-            mixed ^= mixed >> np.uint64(29)
-        terms.append(mixed)
-        term_owners.append(owners[first_at])
-        chance.append(frequency[first_at] * (frequency[second_at] / count))
+        every_start = starts[lengths == size]
+        for at in range(0, len(every_start), _CHUNK):  # in chunks: bounded temporaries
+            group_starts = every_start[at : at + _CHUNK]
+            first_at = (group_starts[:, None] + left[None, :]).ravel()
+            second_at = (group_starts[:, None] + right[None, :]).ravel()
+            first, second = hashes[first_at], hashes[second_at]
+            low, high = np.minimum(first, second), np.maximum(first, second)
+            with np.errstate(over="ignore"):
+                mixed = (low * _MULTIPLIERS[0] + high) * _MULTIPLIERS[1]
+                mixed ^= mixed >> np.uint64(29)
+            terms.append(mixed)
+            term_owners.append(owners[first_at].astype(np.int32))
+            chance.append((frequency[first_at] * (frequency[second_at] / count)).astype(np.float32))
+    del hashes, owners, frequency
     if not terms:
         return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
     mixed, mixed_owners = np.concatenate(terms), np.concatenate(term_owners)
+    del terms, term_owners
     if min_lift > 0:
-        _, inverse, together = np.unique(mixed, return_inverse=True, return_counts=True)
-        keep = together[inverse.ravel()] >= min_lift * np.concatenate(chance)
+        order = np.argsort(mixed)
+        together = np.empty(len(mixed), dtype=np.int64)
+        together[order] = _run_lengths(mixed[order])
+        del order
+        keep = together >= min_lift * np.concatenate(chance)
+        del together, chance
         mixed, mixed_owners = mixed[keep], mixed_owners[keep]
     order = np.lexsort((mixed, mixed_owners))
     mixed, mixed_owners = mixed[order], mixed_owners[order]
     bounds = np.searchsorted(mixed_owners, np.arange(1, count))
     return np.split(mixed, bounds)
+
+
+def _run_lengths(ordered: np.ndarray) -> np.ndarray:
+    """For each item of a sorted array, how many items equal it."""
+    if len(ordered) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    lengths = np.diff(np.r_[starts, len(ordered)])
+    return np.repeat(lengths, lengths)
 
 
 def _postings(signatures: Sequence[np.ndarray], sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
