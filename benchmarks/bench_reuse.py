@@ -249,10 +249,13 @@ def verify_rewrites(
     """Align a seeded sample of each group of rewrite candidates with MiniLM
     (``compare_rewrite``) and print how many become ``rewritten`` links.
 
-    Groups: planted rewrites and other pairs (same planted family or not),
-    each split into pairs both generators make and pairs only the new one
-    makes. The whole set is out of reach on two cores (MiniLM embeds ~100
-    sentences/s), hence the sample; links are counted before pruning.
+    Groups: planted rewrites, planted copies (``add_rewrites`` skips these
+    once ``compare`` links them) and other pairs, in one planted family or in
+    other families (an independent report of a story is a family of its
+    own), each split by the generators that make them: both, or only the new
+    (or the old) one. The whole set is out of reach on two cores (MiniLM
+    embeds ~100 sentences/s), hence the sample; links are counted before
+    pruning, so a false link here may still be pruned.
     """
     from newstrace.embed import MiniLMEmbedder
 
@@ -271,7 +274,7 @@ def verify_rewrites(
         elif family_of[ids[pair[0]]] == family_of[ids[pair[1]]]:
             kind = "same family"
         else:
-            kind = "other stories"
+            kind = "other families"
         groups.setdefault(f"{kind}, {where}", []).append(pair)
     embedder, sentences = MiniLMEmbedder(), {}
     print(f"rewrite verification: a sample of up to {sample} pairs of each group")
