@@ -574,3 +574,23 @@ def test_rewrite_candidates_pair_up_names_too_common_to_block_on_alone():
     assert rewrite_candidates(items, settings=settings) == [("a00", "rewrite")]
     flipped = rewrite_candidates(items[::-1], settings=settings)
     assert {frozenset(p) for p in flipped} == {frozenset(("a00", "rewrite"))}
+
+
+def test_a_rewrite_sharing_a_third_of_its_words_is_a_candidate_on_a_ninth_of_its_pairs():
+    from newstrace.reuse import rewrite_candidates
+
+    common = "The council met on the matter and the mayor spoke about it."
+    shared = [f"kel{i}" for i in range(4)]  # in the report, its rewrite and one more article
+    report_own = [f"dor{i}" for i in range(8)]  # in the report and two more articles
+    rewrite_own = [f"vik{i}" for i in range(8)]  # in the rewrite and two more articles
+    items = [
+        make_article(f"{common} {' '.join(shared + report_own)}", article_id="report"),
+        make_article(f"{common} {' '.join(shared + rewrite_own)}", article_id="rewrite"),
+    ]
+    others = shared + 2 * report_own + 2 * rewrite_own
+    items += [make_article(f"{common} {w}", article_id=f"one{i:02d}") for i, w in enumerate(others)]
+    items += [make_article(common, article_id=f"plain{i:02d}") for i in range(40)]
+    # every word is in 3 articles, too many for max_posting 2: only pairs of words block.
+    # Each side's 12 words make 66 pairs; they share the 6 pairs of the 4 shared words:
+    # 0.09 of them, above 0.2² though below 0.2 (a third of the words, a ninth of the pairs)
+    assert rewrite_candidates(items, settings=Settings(max_posting=2)) == [("report", "rewrite")]
