@@ -1,6 +1,7 @@
 """Benchmark reuse candidate generation against plain datasketch MinHash-LSH.
 
-    python benchmarks/bench_reuse.py 10000 [--verify] [--seed 0] [--sample N]
+    python benchmarks/bench_reuse.py 10000 [--verify] [--seed 0] [--sample N] [--topical 0.5]
+        [--rewrites [--verify-rewrites N]] [--no-baseline]
 
 Both methods run in the same process tree on the same synthetic corpus
 (``benchmarks/synthetic.py``), each in a forked child so that its peak memory
@@ -20,6 +21,10 @@ and links a common source explains are pruned, giving recall and precision
 after verification, then a diagnosis of the false links (by kind, same story
 or not, the two articles' roles, score) with a few examples. ``--topical``
 gives each story its own vocabulary (see ``synthetic.generate``).
+``--rewrites`` also times the rewrite candidates (``reuse.rewrite_rows``) and,
+for comparison, the rare-words-only generator they replaced; with
+``--verify-rewrites N`` a sample of N pairs of each group of them (planted
+or not, made by both generators or the new one only) is aligned with MiniLM.
 """
 
 from __future__ import annotations
@@ -45,8 +50,10 @@ from newstrace.model import Article, Reuse  # noqa: E402
 from newstrace.reuse import (  # noqa: E402
     REWRITE_MIN_SHARED,
     compare,
+    compare_rewrite,
     posting_limit,
     prune_redundant,
+    rewrite_rows,
 )
 from newstrace.segment import segment  # noqa: E402
 
@@ -66,7 +73,14 @@ def ours(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, in
 
 
 def ours_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
-    """Candidates for the paraphrase stage: content-word postings (``rewrite_candidates``)."""
+    """Candidates for the paraphrase stage: rare content words and rare pairs of
+    them (``reuse.rewrite_candidates``)."""
+    rows = rewrite_rows(texts, settings=settings)
+    return {(int(i), int(j)) for i, j in rows.tolist()}
+
+
+def rare_words_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
+    """The rewrite candidates before pairs of words: rare content words alone, for comparison."""
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
     signatures = [hasher.shingles(content_words(text)) for text in texts]
     rows = candidate_pairs(
@@ -229,6 +243,68 @@ def diagnose(false: list[Reuse], corpus: synthetic.Corpus, examples: int = 5) ->
             print(f"                  {pair.target.text[:120]}")
 
 
+def verify_rewrites(
+    results: dict, corpus: synthetic.Corpus, planted: dict, settings: Settings, sample: int
+) -> None:
+    """Align a seeded sample of each group of rewrite candidates with MiniLM
+    (``compare_rewrite``) and print how many become ``rewritten`` links.
+
+    Groups: planted rewrites, planted copies (``add_rewrites`` skips these
+    once ``compare`` links them) and other pairs, in one planted family or in
+    other families (an independent report of a story is a family of its
+    own), each split by the generators that make them: both, or only the new
+    (or the old) one. The whole set is out of reach on two cores (MiniLM
+    embeds ~100 sentences/s), hence the sample; links are counted before
+    pruning, so a false link here may still be pruned.
+    """
+    from newstrace.embed import MiniLMEmbedder
+
+    new = results["newstrace-rewrite-candidates"][0]
+    old = results["rare-words-only (before)"][0]
+    family_of = families(corpus)
+    ids = [a.id for a in corpus.articles]
+    by_id = {a.id: as_article(a) for a in corpus.articles}
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for pair in sorted(new | old):
+        where = "both" if pair in new and pair in old else "new only" if pair in new else "old only"
+        if planted.get(pair) == "rewritten":
+            kind = "planted rewritten"
+        elif planted.get(pair):
+            kind = "planted copy"
+        elif family_of[ids[pair[0]]] == family_of[ids[pair[1]]]:
+            kind = "same family"
+        else:
+            kind = "other families"
+        groups.setdefault(f"{kind}, {where}", []).append(pair)
+    embedder, sentences = MiniLMEmbedder(), {}
+    print(f"rewrite verification: a sample of up to {sample} pairs of each group")
+    for name, pairs in sorted(groups.items()):
+        chosen = random.Random(0).sample(pairs, min(sample, len(pairs)))
+        started, linked = time.perf_counter(), 0
+        for i, j in chosen:
+            for k in (i, j):
+                if ids[k] not in sentences:
+                    sentences[ids[k]] = segment(by_id[ids[k]])
+            link = compare_rewrite(
+                by_id[ids[i]],
+                by_id[ids[j]],
+                sentences[ids[i]],
+                sentences[ids[j]],
+                settings=settings,
+                embedder=embedder,
+            )
+            linked += link is not None
+        print(
+            f"  {name:>32}: {len(pairs):7d} pairs, sampled {len(chosen):4d}, "
+            f"rewritten {linked / max(len(chosen), 1):.3f} ({time.perf_counter() - started:.0f}s)"
+        )
+
+
+def as_article(item: synthetic.SyntheticArticle) -> Article:
+    text, published = item.text, item.published
+    return Article(id=item.id, source_path=item.id, raw_text=text, text=text, published=published)
+
+
 def _counts(counter: Counter[str]) -> str:
     return "  ".join(f"{key} {count}" for key, count in counter.most_common())
 
@@ -248,6 +324,13 @@ def main() -> None:
         "--topical", type=float, default=0.0, help="share of each story's words renamed"
     )
     parser.add_argument("--rewrites", action="store_true", help="also time rewrite candidates")
+    parser.add_argument(
+        "--verify-rewrites",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --rewrites, align N sampled rewrite candidates per group with MiniLM",
+    )
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip datasketch (no speed-up ratio)"
     )
@@ -270,13 +353,15 @@ def main() -> None:
         methods.append(("datasketch", datasketch_lsh))
     if args.rewrites:
         methods.append(("newstrace-rewrite-candidates", ours_rewrites))
+        methods.append(("rare-words-only (before)", rare_words_rewrites))
     for name, method in methods:
         pairs, elapsed, peak_delta, peak = measure(method, texts, args.sample, settings)
         results[name] = (pairs, elapsed, peak_delta)
         rates = recall(pairs, planted)
         print(
             f"{name:>10}: {elapsed:7.1f}s  {len(texts) / elapsed:8.0f} articles/s  "
-            f"{len(pairs):8d} candidate pairs ({len(pairs) / elapsed:8.0f}/s)  "
+            f"{len(pairs):8d} candidate pairs ({len(pairs) / elapsed:8.0f}/s, "
+            f"{len(pairs) / len(texts):.2f}/article)  "
             f"peak +{peak_delta / 1024:.0f} MB (RSS {peak / 1024:.0f} MB)"
         )
         print("            recall " + "  ".join(f"{k} {v:.3f}" for k, v in rates.items()))
@@ -286,11 +371,10 @@ def main() -> None:
             f"speed-up {theirs_time / ours_time:.1f}x articles/s; memory "
             f"{results['newstrace'][2] / max(results['datasketch'][2], 1):.2f}x of datasketch's"
         )
+    if args.rewrites and args.verify_rewrites:
+        verify_rewrites(results, corpus, planted, settings, args.verify_rewrites)
     if args.verify:
-        articles = [
-            Article(id=a.id, source_path=a.id, raw_text=a.text, text=a.text, published=a.published)
-            for a in corpus.articles
-        ]
+        articles = [as_article(a) for a in corpus.articles]
         family_of = families(corpus)
         for name in [n for n in ("newstrace", "datasketch") if n in results]:
             scores, false = verify(results[name][0], articles, planted, family_of, settings)

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from newstrace.config import Settings
 from newstrace.reuse import align_sentences, candidate_pairs, classify, compare, find_reuse
 from newstrace.segment import segment
@@ -530,3 +532,65 @@ def test_an_outlet_named_before_it_published_is_an_actor_not_a_cited_source():
         published="2026-03-13T08:00:00Z",
     )
     assert story_actors([earlier, statement, wire]) == {"statement"}
+
+
+REPORT = (
+    "Fire at the {town} depot. Inspector {p} said the fire began early on the night shift. "
+    "Engineer {q} warned that repairs in {town} would take several weeks."
+)
+RETOLD = (
+    "According to inspector {p}, a blaze hit the depot in {town} during the night shift. "
+    "Repairs will be slow, engineer {q} cautioned."
+)
+TOWNS = "Vellmar Ostrana Kadrel Pomvik Saltere Brennic Holtav Marisk Tolven Durrage".split()
+FIRST = "Quist Abeley Rontan Melsk Varga Ibbot Cestin Harrow Lundqvel Okoro".split()
+SECOND = "Pelham Drost Ysolde Kettner Amarov Bliss Orrin Tavish Zeller Fenwick".split()
+
+
+def name_heavy_corpus():
+    """40 reports, each naming a town and two people; each name is in 4 reports,
+    but no two reports share two names. Then a rewrite of report a00 (its three
+    names, other words), and 60 reports of a budget vote that name none of them."""
+    items = [make_article(OTHER, article_id=f"vote{i:02d}") for i in range(60)]
+    for a in range(4):
+        for b in range(10):
+            names = {"town": TOWNS[b], "p": FIRST[(a + b) % 10], "q": SECOND[(2 * a + b) % 10]}
+            text = (REPORT if a % 2 == 0 else RETOLD).format(**names)
+            items.append(make_article(text, article_id=f"a{10 * a + b:02d}"))
+    rewrite = RETOLD.format(town=TOWNS[0], p=FIRST[0], q=SECOND[0])
+    return [*items, make_article(rewrite, article_id="rewrite")]
+
+
+def test_rewrite_candidates_pair_up_names_too_common_to_block_on_alone():
+    from newstrace._text import content_words
+    from newstrace.reuse import rewrite_candidates
+
+    items = name_heavy_corpus()
+    settings = Settings(max_posting=3)
+    in_articles = Counter(w for a in items for w in set(content_words(a.text)))
+    assert min(in_articles[w.lower()] for w in (*TOWNS, *FIRST, *SECOND)) > settings.max_posting
+    # a report and its rewrite share three names, each in 4-5 of 101 reports; two
+    # other reports share at most one name: only the rewrite pair is a candidate
+    assert rewrite_candidates(items, settings=settings) == [("a00", "rewrite")]
+    flipped = rewrite_candidates(items[::-1], settings=settings)
+    assert {frozenset(p) for p in flipped} == {frozenset(("a00", "rewrite"))}
+
+
+def test_a_rewrite_sharing_a_third_of_its_words_is_a_candidate_on_a_ninth_of_its_pairs():
+    from newstrace.reuse import rewrite_candidates
+
+    common = "The council met on the matter and the mayor spoke about it."
+    shared = [f"kel{i}" for i in range(4)]  # in the report, its rewrite and one more article
+    report_own = [f"dor{i}" for i in range(8)]  # in the report and two more articles
+    rewrite_own = [f"vik{i}" for i in range(8)]  # in the rewrite and two more articles
+    items = [
+        make_article(f"{common} {' '.join(shared + report_own)}", article_id="report"),
+        make_article(f"{common} {' '.join(shared + rewrite_own)}", article_id="rewrite"),
+    ]
+    others = shared + 2 * report_own + 2 * rewrite_own
+    items += [make_article(f"{common} {w}", article_id=f"one{i:02d}") for i, w in enumerate(others)]
+    items += [make_article(common, article_id=f"plain{i:02d}") for i in range(40)]
+    # every word is in 3 articles, too many for max_posting 2: only pairs of words block.
+    # Each side's 12 words make 66 pairs; they share the 6 pairs of the 4 shared words:
+    # 0.09 of them, above 0.2² though below 0.2 (a third of the words, a ninth of the pairs)
+    assert rewrite_candidates(items, settings=Settings(max_posting=2)) == [("report", "rewrite")]

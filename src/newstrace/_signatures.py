@@ -16,6 +16,13 @@ hashes and they make up at least ``min_containment`` of the smaller side.
 Containment, not Jaccard, is what finds an abridged copy of a long article or
 four reused paragraphs: both have a low Jaccard. The whole pass is a few
 numpy sorts; nothing compares all pairs.
+
+``rare_pair_terms`` adds terms for blocking on *pairs* of words: two words
+that are each too common to block on (a town, a surname in hundreds of
+articles of a big corpus) are rare together. For each article it takes its
+``max_words`` least common words found in 2..``max_frequency`` articles and
+hashes each pair of them, order-free, into one term (keeping only the pairs
+whose words meet more often than chance would have them).
 """
 
 from __future__ import annotations
@@ -83,6 +90,7 @@ def fast_words(text: str) -> list[str]:
 
 
 _TABLE_SIZE = 1 << 24  # entries of ``_maybe_in``'s table (16 MB)
+_CHUNK = 8192  # articles whose word pairs ``rare_pair_terms`` makes at once
 
 
 def candidate_pairs(
@@ -108,8 +116,7 @@ def candidate_pairs(
     sizes = np.array([len(s) for s in signatures], dtype=np.int64)
     if len(signatures) < 2 or sizes.sum() == 0:
         return np.zeros((0, 3), dtype=np.int64)
-    hashes = np.concatenate([np.asarray(s, dtype=np.uint64) for s in signatures])
-    owners = np.repeat(np.arange(len(signatures), dtype=np.int64), sizes)
+    hashes, owners = _postings(signatures, sizes)
     if touching is not None:
         if rare_only:
             raise ValueError("touching and rare_only cannot be combined")
@@ -132,6 +139,92 @@ def candidate_pairs(
     smaller = np.minimum(sizes[first], sizes[second])
     keep = (shared >= min_shared) & (shared >= min_containment * smaller)
     return np.stack([first[keep], second[keep], shared[keep]], axis=1)
+
+
+def rare_pair_terms(
+    signatures: Sequence[np.ndarray], *, max_frequency: int, max_words: int, min_lift: float = 0
+) -> list[np.ndarray]:
+    """For each article, the hashes of the pairs of its ``max_words`` least common words.
+
+    ``signatures[i]`` holds the distinct word hashes of article ``i``. Only
+    words in 2..``max_frequency`` articles take part (a word in one article
+    is shared by no pair); among an article's words the least common come
+    first, ties broken by hash, so the choice depends on the corpus and the
+    article only. Each pair of chosen words becomes one 64-bit term, the same
+    whichever order the words come in. With ``min_lift`` a pair is kept only
+    when it is in at least ``min_lift`` times as many articles as two
+    independent words of its words' frequencies would be (``f1 * f2 / n``):
+    a story's names meet far more often than chance, while the words of a
+    stock line and a common noun meet about as often as chance has them, and
+    would make one shared line count once per word. Returns one sorted array
+    per article.
+    """
+    count = len(signatures)
+    sizes = np.array([len(s) for s in signatures], dtype=np.int64)
+    if count == 0 or sizes.sum() == 0:
+        return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
+    hashes, owners = _postings(signatures, sizes)
+    order = np.argsort(hashes)
+    hashes, owners = hashes[order], owners[order]
+    del order  # the arrays here are as long as all the words: free each when done
+    frequency = _run_lengths(hashes)
+    keep = (frequency >= 2) & (frequency <= max_frequency)
+    hashes, owners, frequency = hashes[keep], owners[keep], frequency[keep]
+    del keep
+    order = np.lexsort((hashes, frequency, owners))
+    hashes, owners, frequency = hashes[order], owners[order], frequency[order]
+    del order
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
+    lengths = np.minimum(np.diff(np.r_[starts, len(owners)]), max_words)
+    terms, term_owners, chance = [], [], []
+    for size in range(2, max_words + 1):
+        left, right = np.triu_indices(size, k=1)
+        every_start = starts[lengths == size]
+        for at in range(0, len(every_start), _CHUNK):  # in chunks: bounded temporaries
+            group_starts = every_start[at : at + _CHUNK]
+            first_at = (group_starts[:, None] + left[None, :]).ravel()
+            second_at = (group_starts[:, None] + right[None, :]).ravel()
+            first, second = hashes[first_at], hashes[second_at]
+            low, high = np.minimum(first, second), np.maximum(first, second)
+            with np.errstate(over="ignore"):
+                mixed = (low * _MULTIPLIERS[0] + high) * _MULTIPLIERS[1]
+                mixed ^= mixed >> np.uint64(29)
+            terms.append(mixed)
+            term_owners.append(owners[first_at].astype(np.int32))
+            chance.append((frequency[first_at] * (frequency[second_at] / count)).astype(np.float32))
+    del hashes, owners, frequency
+    if not terms:
+        return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
+    mixed, mixed_owners = np.concatenate(terms), np.concatenate(term_owners)
+    del terms, term_owners
+    if min_lift > 0:
+        order = np.argsort(mixed)
+        together = np.empty(len(mixed), dtype=np.int64)
+        together[order] = _run_lengths(mixed[order])
+        del order
+        keep = together >= min_lift * np.concatenate(chance)
+        del together, chance
+        mixed, mixed_owners = mixed[keep], mixed_owners[keep]
+    order = np.lexsort((mixed, mixed_owners))
+    mixed, mixed_owners = mixed[order], mixed_owners[order]
+    bounds = np.searchsorted(mixed_owners, np.arange(1, count))
+    return np.split(mixed, bounds)
+
+
+def _run_lengths(ordered: np.ndarray) -> np.ndarray:
+    """For each item of a sorted array, how many items equal it."""
+    if len(ordered) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    lengths = np.diff(np.r_[starts, len(ordered)])
+    return np.repeat(lengths, lengths)
+
+
+def _postings(signatures: Sequence[np.ndarray], sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All hashes of ``signatures`` in one array, and the index of the article of each."""
+    hashes = np.concatenate([np.asarray(s, dtype=np.uint64) for s in signatures])
+    owners = np.repeat(np.arange(len(signatures), dtype=np.int64), sizes)
+    return hashes, owners
 
 
 def _maybe_in(hashes: np.ndarray, wanted: np.ndarray) -> np.ndarray:

@@ -28,9 +28,12 @@ Four steps, none of which compares all pairs of articles:
    clean one lacks makes a ``shared_upstream`` link (confidence 0): neither
    copied the other.
 4. **Rewrites** (``add_rewrites``, ``_paraphrase``). Pairs sharing enough
-   rare content words (those in at most ``max_posting`` articles: names,
-   places), and not already copies, are aligned by sentence
-   embeddings (``embed.MiniLMEmbedder`` by default, loaded only when needed):
+   rare terms (``rewrite_candidates``), and not already copies, are aligned
+   by sentence embeddings (``embed.MiniLMEmbedder`` by default, loaded only
+   when needed). A term is a content word or a pair of content words that
+   meet more often than chance, and rare when it is in at most
+   ``max_posting`` articles: in a big corpus a story's town and people are
+   each in hundreds of articles, but together only in the story's. A pair is
    ``rewritten`` when the derived side names its source and paraphrases at
    least one of its sentences, or paraphrases ``rewrite_coverage`` of itself.
 
@@ -44,12 +47,13 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from math import isqrt
 
 import numpy as np
 
 from . import _paraphrase as para
 from ._align import align, align_sentences, coverage, fact_agreement, template_siblings
-from ._signatures import ShingleHasher
+from ._signatures import ShingleHasher, rare_pair_terms
 from ._signatures import candidate_pairs as signature_pairs
 from ._text import content_words, parse_time, shingles, words
 from .config import Settings
@@ -84,6 +88,8 @@ MIN_KEPT = 3  # names and numbers kept before a small share of an article is reu
 LOOSE = 0.7  # a link of "near" pairs only needs one this close (synthetic gap 0.69–0.73)
 COPY_KINDS = ("verbatim", "abridged", "extended", "spun")
 REWRITE_MIN_SHARED = 3  # rare terms two articles share before a paraphrase alignment
+REWRITE_PAIR_WORDS = 12  # least common words of an article paired up for rewrite blocking
+REWRITE_PAIR_LIFT = 4.0  # how many times chance two words must meet for their pair to count
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,18 +351,67 @@ def posting_limit(settings: Settings, articles: int) -> int:
 
 
 def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> list[tuple[str, str]]:
-    """Pairs that share enough rare content words (names, places) to be worth a paraphrase
-    alignment: blocking on terms in at most ``max_posting`` articles, so never all pairs."""
+    """Pairs that share enough rare terms (names, places, and pairs of them) to be worth a
+    paraphrase alignment: blocking on terms in at most ``max_posting`` articles, so never
+    all pairs (see ``rewrite_rows``)."""
+    rows = rewrite_rows([a.text for a in articles], settings=settings)
+    return sorted((articles[i].id, articles[j].id) for i, j in rows.tolist())
+
+
+def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
+    """``(k, 2)`` rows ``(i, j)``, ``i < j``, of the rewrite candidates among texts.
+
+    Two blockings, whose candidates are joined; a term is rare when it is in
+    at most ``max_posting`` articles.
+
+    * Words: a pair of articles sharing at least ``REWRITE_MIN_SHARED`` rare
+      content words, and at least ``paraphrase_candidate_containment`` (c)
+      of the smaller side's.
+    * Pairs of words (``_signatures.rare_pair_terms``): each article's
+      ``REWRITE_PAIR_WORDS`` least common content words among those in at
+      most ``pair_word_limit`` articles, paired up, each pair kept when its
+      two words meet ``REWRITE_PAIR_LIFT`` times as often as chance would
+      have them. A pair of articles sharing at least ``REWRITE_MIN_SHARED``
+      rare pairs, and c² of the smaller side's (a share c of an article's
+      words makes about c² of their pairs), is a candidate.
+
+    In a big corpus a story's town and people are each in hundreds of
+    articles and drop out of the first blocking, but together they are in
+    the story's articles only.
+    """
+
+    def block(signatures: Sequence[np.ndarray], containment: float) -> np.ndarray:
+        return signature_pairs(
+            signatures,
+            min_shared=REWRITE_MIN_SHARED,
+            min_containment=containment,
+            max_posting=settings.max_posting,
+            rare_only=True,
+        )[:, :2]
+
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
-    signatures = [hasher.shingles(content_words(a.text)) for a in articles]
-    rows = signature_pairs(
-        signatures,
-        min_shared=REWRITE_MIN_SHARED,
-        min_containment=settings.paraphrase_candidate_containment,
-        max_posting=settings.max_posting,
-        rare_only=True,
+    singles = [hasher.shingles(content_words(text)) for text in texts]
+    del hasher
+    containment = settings.paraphrase_candidate_containment
+    alone = block(singles, containment)
+    pairs = rare_pair_terms(
+        singles,
+        max_frequency=pair_word_limit(settings, len(singles)),
+        max_words=REWRITE_PAIR_WORDS,
+        min_lift=REWRITE_PAIR_LIFT,
     )
-    return sorted((articles[i].id, articles[j].id) for i, j, _ in rows.tolist())
+    del singles  # keeps the peak memory down
+    return np.unique(np.concatenate([alone, block(pairs, containment**2)]), axis=0)
+
+
+def pair_word_limit(settings: Settings, articles: int) -> int:
+    """How many articles a word may be in and still pair up for rewrite blocking.
+
+    Two unrelated words each in ``sqrt(max_posting * articles)`` articles
+    meet by chance in about ``max_posting`` of them, the most a rare term
+    may be in; a story's names meet in its own articles.
+    """
+    return max(settings.max_posting, isqrt(settings.max_posting * articles))
 
 
 def compare(
