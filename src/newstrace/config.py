@@ -35,7 +35,7 @@ class Settings:
     # claims
     claim_similarity: float = 0.45
     # reuse (appended): candidates, paraphrase ("rewritten") detection
-    shingle_sample: int = 4
+    shingle_sample: int = 1
     min_containment: float = 0.1
     max_posting: int = 50
     # a hash in more than max(max_posting, max_posting_share * articles) articles is a
