@@ -1,4 +1,4 @@
-"""Rare pairs of words (``_signatures.rare_pair_terms``): order-free, corpus-wide choices."""
+"""Signatures (``_signatures``): candidate pairs as counted pair by pair; rare pairs of words."""
 
 from __future__ import annotations
 
@@ -60,3 +60,23 @@ def test_pairs_whose_words_meet_no_more_often_than_chance_are_left_out():
     assert [len(t) for t in over_twice[:2]] == [5, 5]  # all but "c d"
     (ab,) = rare_pair_terms(signatures, max_frequency=8, max_words=4, min_lift=3)[0]
     assert ab in set(over_twice[1]) and set(over_twice[0]) < set(every[0])
+
+
+def test_pair_counts_are_those_of_counting_every_pair():
+    from collections import Counter
+
+    rng = np.random.default_rng(5)
+    signatures = [np.unique(rng.integers(0, 60, 12).astype(np.uint64)) for _ in range(40)]
+    counted = Counter(
+        (i, j)
+        for i in range(len(signatures))
+        for j in range(i + 1, len(signatures))
+        for _ in range(len(np.intersect1d(signatures[i], signatures[j])))
+    )
+    for at_least in (1, 2, 3):
+        rows = candidate_pairs(signatures, min_shared=at_least, min_containment=0, max_posting=40)
+        expected = sorted((i, j, n) for (i, j), n in counted.items() if n >= at_least)
+        assert rows.tolist() == [list(row) for row in expected]
+    one = [np.array([7], dtype=np.uint64), np.array([7], dtype=np.uint64)]
+    assert candidate_pairs(one, min_shared=2, max_posting=5).tolist() == []
+    assert candidate_pairs(one, min_shared=1, max_posting=5).tolist() == [[0, 1, 1]]

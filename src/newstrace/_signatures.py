@@ -138,16 +138,29 @@ def candidate_pairs(
         return np.zeros((0, 3), dtype=np.int64)
     if touching is not None:
         keys = keys[touching[keys // count] | touching[keys % count]]
-    keys.sort()
-    firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    shared = np.diff(np.r_[firsts, len(keys)])
-    often = shared >= min_shared  # most pairs share one hash: drop them before the rest
-    keys, shared = keys[firsts[often]], shared[often]
-    del firsts, often
+    keys, shared = _counted(keys, min_shared)
     first, second = keys // count, keys % count
     smaller = np.minimum(sizes[first], sizes[second])
     keep = (shared >= min_shared) & (shared >= min_containment * smaller)
     return np.stack([first[keep], second[keep], shared[keep]], axis=1)
+
+
+def _counted(keys: np.ndarray, at_least: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` found ``at_least`` times, and how many times (``keys`` is sorted
+    in place). Most pairs of articles share one hash; only runs of two or more are indexed."""
+    keys.sort()
+    if at_least <= 1:
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        return keys[starts], np.diff(np.r_[starts, len(keys)])
+    if len(keys) < 2:
+        return keys[:0], np.zeros(0, dtype=np.int64)
+    same = keys[1:] == keys[:-1]  # inside a run of one key
+    starts = np.flatnonzero(same & np.r_[True, ~same[:-1]])
+    ends = np.flatnonzero(same & np.r_[~same[1:], True])
+    del same
+    shared = ends - starts + 2
+    keep = shared >= at_least
+    return keys[starts[keep]], shared[keep]
 
 
 def _inverted_index(
