@@ -185,8 +185,10 @@ def _inverted_index(
     hashes &= ~low
     hashes |= owners
     hashes.sort()
-    if len(hashes) > 1:  # one article's two hashes that the packing made one: once
-        hashes = hashes[np.r_[True, hashes[1:] != hashes[:-1]]]
+    repeated = hashes[1:] == hashes[:-1]  # one article's two hashes the packing made one
+    if repeated.any():  # rare: copy only then
+        hashes = hashes[np.r_[True, ~repeated]]
+    del repeated
     if bits <= 32:
         members = hashes.astype(np.uint32)
         members &= np.uint32(low)
