@@ -140,8 +140,7 @@ def candidate_pairs(
         keys = keys[touching[keys // count] | touching[keys % count]]
     keys, shared = _counted(keys, min_shared)
     first, second = keys // count, keys % count
-    smaller = np.minimum(sizes[first], sizes[second])
-    keep = (shared >= min_shared) & (shared >= min_containment * smaller)
+    keep = shared >= min_containment * np.minimum(sizes[first], sizes[second])
     return np.stack([first[keep], second[keep], shared[keep]], axis=1)
 
 
@@ -150,8 +149,8 @@ def _counted(keys: np.ndarray, at_least: int) -> tuple[np.ndarray, np.ndarray]:
     in place). Most pairs of articles share one hash; only runs of two or more are indexed."""
     keys.sort()
     if at_least <= 1:
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        return keys[starts], np.diff(np.r_[starts, len(keys)])
+        starts, lengths = _runs(keys)
+        return keys[starts], lengths
     if len(keys) < 2:
         return keys[:0], np.zeros(0, dtype=np.int64)
     same = keys[1:] == keys[:-1]  # inside a run of one key
@@ -195,9 +194,7 @@ def _inverted_index(
     else:
         members = (hashes & low).astype(np.int64)
     hashes >>= np.uint64(bits)
-    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
-    lengths = np.diff(np.r_[starts, len(hashes)])
-    return members, starts, lengths
+    return members, *_runs(hashes)
 
 
 def rare_pair_terms(
@@ -233,8 +230,8 @@ def rare_pair_terms(
     order = np.lexsort((hashes, frequency, owners))
     hashes, owners, frequency = hashes[order], owners[order], frequency[order]
     del order
-    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
-    lengths = np.minimum(np.diff(np.r_[starts, len(owners)]), max_words)
+    starts, lengths = _runs(owners)
+    lengths = np.minimum(lengths, max_words)
     terms, term_owners, chance = [], [], []
     for size in range(2, max_words + 1):
         left, right = np.triu_indices(size, k=1)
@@ -270,12 +267,17 @@ def rare_pair_terms(
     return np.split(mixed, bounds)
 
 
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal items of a sorted array starts, and its length."""
+    if len(ordered) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return starts, np.diff(np.r_[starts, len(ordered)])
+
+
 def _run_lengths(ordered: np.ndarray) -> np.ndarray:
     """For each item of a sorted array, how many items equal it."""
-    if len(ordered) == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    lengths = np.diff(np.r_[starts, len(ordered)])
+    lengths = _runs(ordered)[1]
     return np.repeat(lengths, lengths)
 
 
