@@ -62,9 +62,8 @@ SURFACE_KINDS = ("verbatim", "abridged", "spun", "shared_upstream")
 
 def ours(texts: list[str], sample: int, settings: Settings) -> set[tuple[int, int]]:
     hasher = ShingleHasher(size=settings.shingle_size, sample=sample, seed=settings.seed)
-    signatures = [hasher.text_shingles(text) for text in texts]
     rows = candidate_pairs(
-        signatures,
+        (hasher.text_shingles(text) for text in texts),
         min_shared=settings.min_shared_sentences,
         min_containment=settings.min_containment,
         max_posting=posting_limit(settings, len(texts)),

@@ -80,3 +80,19 @@ def test_pair_counts_are_those_of_counting_every_pair():
     one = [np.array([7], dtype=np.uint64), np.array([7], dtype=np.uint64)]
     assert candidate_pairs(one, min_shared=2, max_posting=5).tolist() == []
     assert candidate_pairs(one, min_shared=1, max_posting=5).tolist() == [[0, 1, 1]]
+
+
+def test_signatures_made_one_at_a_time_give_the_rows_of_a_list_whatever_the_pieces(monkeypatch):
+    import newstrace._signatures as signatures_module
+
+    rng = np.random.default_rng(7)
+    signatures = [
+        np.unique(rng.integers(0, 90, rng.integers(0, 15)).astype(np.uint64)) for _ in range(60)
+    ]
+    expected = candidate_pairs(signatures, min_containment=0.2, max_posting=30).tolist()
+    assert expected
+    for piece in (1, 7, 1 << 22):
+        monkeypatch.setattr(signatures_module, "_PIECE", piece)
+        made = (s for s in signatures)  # a generator: read once, no list kept
+        assert candidate_pairs(made, min_containment=0.2, max_posting=30).tolist() == expected
+    assert candidate_pairs(iter(()), max_posting=5).tolist() == []

@@ -28,7 +28,7 @@ whose words meet more often than chance would have them).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -94,10 +94,11 @@ def fast_words(text: str) -> list[str]:
 
 _TABLE_SIZE = 1 << 24  # entries of ``_maybe_in``'s table (16 MB)
 _CHUNK = 8192  # articles whose word pairs ``rare_pair_terms`` makes at once
+_PIECE = 1 << 22  # hashes ``_postings`` gathers before it joins them (32 MB)
 
 
 def candidate_pairs(
-    signatures: Sequence[np.ndarray],
+    signatures: Iterable[np.ndarray],
     *,
     min_shared: int = 2,
     min_containment: float = 0.1,
@@ -107,20 +108,21 @@ def candidate_pairs(
 ) -> np.ndarray:
     """``(k, 3)`` int64 rows ``(i, j, shared)``, ``i < j``, of articles that may share text.
 
-    ``signatures[i]`` is the array of distinct sampled shingle hashes of article ``i``.
-    With ``rare_only`` containment is the share of the smaller article's
-    *rare* hashes (those in at most ``max_posting`` articles): blocking on
-    rare terms (names, places) whose test does not weaken as the corpus
-    grows and common words drop out. With ``touching`` (a boolean mask over
-    the articles) only the pairs with at least one article in the mask are
-    made, the same rows as without it: only the posting lists of the hashes
-    of those articles are built, counted over all articles.
+    ``signatures[i]`` is the array of distinct sampled shingle hashes of
+    article ``i``; they are read once, in order, so a generator that makes
+    them one by one keeps no second copy of them all. With ``rare_only``
+    containment is the share of the smaller article's *rare* hashes (those
+    in at most ``max_posting`` articles): blocking on rare terms (names,
+    places) whose test does not weaken as the corpus grows and common words
+    drop out. With ``touching`` (a boolean mask over the articles) only the
+    pairs with at least one article in the mask are made, the same rows as
+    without it: only the posting lists of the hashes of those articles are
+    built, counted over all articles.
     """
-    count = len(signatures)
-    sizes = np.array([len(s) for s in signatures], dtype=np.int64)
-    if count < 2 or sizes.sum() == 0:
+    hashes, owners, sizes = _postings(signatures)
+    count = len(sizes)
+    if count < 2 or len(hashes) == 0:
         return np.zeros((0, 3), dtype=np.int64)
-    hashes, owners = _postings(signatures, sizes)
     if touching is not None:
         if rare_only:
             raise ValueError("touching and rare_only cannot be combined")
@@ -198,7 +200,7 @@ def _inverted_index(
 
 
 def rare_pair_terms(
-    signatures: Sequence[np.ndarray], *, max_frequency: int, max_words: int, min_lift: float = 0
+    signatures: Iterable[np.ndarray], *, max_frequency: int, max_words: int, min_lift: float = 0
 ) -> list[np.ndarray]:
     """For each article, the hashes of the pairs of its ``max_words`` least common words.
 
@@ -215,11 +217,10 @@ def rare_pair_terms(
     would make one shared line count once per word. Returns one sorted array
     per article.
     """
-    count = len(signatures)
-    sizes = np.array([len(s) for s in signatures], dtype=np.int64)
-    if count == 0 or sizes.sum() == 0:
+    hashes, owners, sizes = _postings(signatures)
+    count = len(sizes)
+    if count == 0 or len(hashes) == 0:
         return [np.zeros(0, dtype=np.uint64) for _ in range(count)]
-    hashes, owners = _postings(signatures, sizes)
     order = np.argsort(hashes)
     hashes, owners = hashes[order], owners[order]
     del order  # the arrays here are as long as all the words: free each when done
@@ -281,12 +282,37 @@ def _run_lengths(ordered: np.ndarray) -> np.ndarray:
     return np.repeat(lengths, lengths)
 
 
-def _postings(signatures: Sequence[np.ndarray], sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """All hashes of ``signatures`` in one array, and the index of the article of each."""
-    hashes = np.concatenate([np.asarray(s, dtype=np.uint64) for s in signatures])
-    dtype = np.uint32 if len(signatures) <= 2**32 else np.uint64
-    owners = np.repeat(np.arange(len(signatures), dtype=dtype), sizes)
-    return hashes, owners
+def _postings(signatures: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All hashes of ``signatures`` in one array, the index of the article of each,
+    and the number of hashes of each article.
+
+    The signatures are joined in pieces of about ``_PIECE`` hashes, and each
+    piece is freed once it is copied into the result, whose pages the system
+    only provides when written: the peak is one copy of the hashes and one
+    piece, not two copies.
+    """
+    pieces, waiting, sizes, size = [], [], [], 0
+    for signature in signatures:
+        waiting.append(np.asarray(signature, dtype=np.uint64))
+        sizes.append(len(signature))
+        size += len(signature)
+        if size >= _PIECE:
+            pieces.append(np.concatenate(waiting))
+            waiting, size = [], 0
+    if waiting:
+        pieces.append(np.concatenate(waiting))
+    del waiting
+    counts = np.array(sizes, dtype=np.int64)
+    hashes = np.empty(int(counts.sum()), dtype=np.uint64)
+    at = 0
+    pieces.reverse()
+    while pieces:
+        piece = pieces.pop()
+        hashes[at : at + len(piece)] = piece
+        at += len(piece)
+        del piece
+    dtype = np.uint32 if len(counts) <= 2**32 else np.uint64
+    return hashes, np.repeat(np.arange(len(counts), dtype=dtype), counts), counts
 
 
 def _maybe_in(hashes: np.ndarray, wanted: np.ndarray) -> np.ndarray:

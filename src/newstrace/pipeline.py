@@ -819,7 +819,7 @@ class _StoreRun:
         self.store.add_signatures(fresh, keys=keys)
         self.recomputed["signatures"] = len(todo)
         signatures = stored | fresh
-        arrays = [signature_array(signatures[a.id]) for a in articles]
+        arrays = (signature_array(signatures[a.id]) for a in articles)
         return pairs_of_signatures(articles, arrays, settings=self.settings, touching=touching)
 
     def story_inputs(self, articles: list[Article]) -> Any:

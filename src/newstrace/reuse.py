@@ -44,7 +44,7 @@ group of ``shared_upstream`` links into one ``Upstream`` record.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from math import isqrt
@@ -318,14 +318,13 @@ def candidate_pairs(
     hasher = ShingleHasher(
         size=settings.shingle_size, sample=settings.shingle_sample, seed=settings.seed
     )
-    return pairs_of_signatures(
-        articles, [hasher.text_shingles(a.text) for a in articles], settings=settings
-    )
+    signatures = (hasher.text_shingles(a.text) for a in articles)  # one at a time: no list
+    return pairs_of_signatures(articles, signatures, settings=settings)
 
 
 def pairs_of_signatures(
     articles: Sequence[Article],
-    signatures: Sequence[np.ndarray],
+    signatures: Iterable[np.ndarray],
     *,
     settings: Settings,
     touching: Collection[str] | None = None,
