@@ -70,3 +70,19 @@ def test_another_model_can_be_swapped_in():
             return np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (len(texts), 1))
 
     assert Constant().embed(["a", "b"]).shape == (2, 2)
+
+
+def test_prepared_texts_are_embedded_at_once_and_later_calls_run_no_model(monkeypatch):
+    embedder = MiniLMEmbedder()
+    texts = [
+        "The harbour master closed the north quay after the storm.",
+        "Ferries to the islands were cancelled until Sunday.",
+    ]
+    batches = []
+    run = embedder._run
+    monkeypatch.setattr(embedder, "_run", lambda chunk: batches.append(list(chunk)) or run(chunk))
+    embedder.prepare(texts)
+    assert [sorted(b) for b in batches] == [sorted(texts)]
+    vectors = embedder.embed(texts[::-1])
+    assert len(batches) == 1 and vectors.shape == (2, embedder.dimension)
+    assert Embedder.prepare(embedder, texts) is None  # the default: nothing to do

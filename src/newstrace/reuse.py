@@ -154,6 +154,10 @@ def add_rewrites(
     if not todo:
         return list(links)
     embedder = embedder or MiniLMEmbedder()
+    compared = dict.fromkeys(article_id for pair in todo for article_id in pair)
+    prepare = getattr(embedder, "prepare", None)  # an embedder may be any object with ``embed``
+    if prepare is not None:
+        prepare([text for i in compared for text in para.embedded_texts(sentences[i])])
     by_id = {a.id: a for a in articles}
     actors = story_actors(articles, {article_id for pair in todo for article_id in pair})
     rewrites = {}
