@@ -288,8 +288,8 @@ def _postings(signatures: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray,
 
     The signatures are joined in pieces of about ``_PIECE`` hashes, and each
     piece is freed once it is copied into the result, whose pages the system
-    only provides when written: the peak is one copy of the hashes and one
-    piece, not two copies.
+    only provides when written: when the signatures come from a generator,
+    the peak is one copy of the hashes and one piece, not two copies.
     """
     pieces, waiting, sizes, size = [], [], [], 0
     for signature in signatures:

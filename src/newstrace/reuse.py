@@ -159,7 +159,7 @@ def add_rewrites(
     if prepare is not None:
         prepare([text for i in compared for text in para.embedded_texts(sentences[i])])
     by_id = {a.id: a for a in articles}
-    actors = story_actors(articles, {article_id for pair in todo for article_id in pair})
+    actors = story_actors(articles, set(compared))
     rewrites = {}
     for first, second in todo:
         link = compare_rewrite(
