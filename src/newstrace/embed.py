@@ -9,7 +9,8 @@ data. Nothing is downloaded: when a package is missing,
 ``ModelUnavailableError`` says which. The model loads on first use and is
 held by the object, as is a cache of vectors keyed by a hash of each text.
 
-Another model can be swapped in by subclassing ``Embedder``.
+Another model can be swapped in by subclassing ``Embedder`` (or ``CachingEmbedder``,
+which keeps every vector it makes).
 """
 
 from __future__ import annotations
@@ -52,7 +53,29 @@ class Embedder(ABC):
         return None
 
 
-class MiniLMEmbedder(Embedder):
+class CachingEmbedder(Embedder):
+    """An embedder that keeps every vector it makes in ``_cache``, by key:
+    ``embed`` and ``prepare`` share ``_fill``, which makes the missing ones."""
+
+    _cache: dict[Any, np.ndarray]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; texts seen before come from the cache."""
+        keys = self._fill(texts)
+        if not keys:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Make the vectors of those of ``texts`` not in the cache yet, in one pass."""
+        self._fill(texts)
+
+    @abstractmethod
+    def _fill(self, texts: Sequence[str]) -> list[Any]:
+        """The cache key of each text, after making the vectors missing from the cache."""
+
+
+class MiniLMEmbedder(CachingEmbedder):
     """all-MiniLM-L6-v2 (int8 ONNX) on CPU, loaded lazily from installed packages."""
 
     dimension = 384
@@ -64,19 +87,8 @@ class MiniLMEmbedder(Embedder):
         self._tokenizer: Any = None
         self._cache: dict[bytes, np.ndarray] = {}
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts``; texts seen before come from the cache."""
-        keys = self._fill(texts)
-        if not keys:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._cache[k] for k in keys])
-
-    def prepare(self, texts: Sequence[str]) -> None:
-        """Embed into the cache those of ``texts`` not in it yet, shortest first."""
-        self._fill(texts)
-
     def _fill(self, texts: Sequence[str]) -> list[bytes]:
-        """The cache key of each text, after embedding those missing from the cache."""
+        """The cache key of each text, after embedding those missing from it, shortest first."""
         keys = [_key(text) for text in texts]
         fresh = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         todo = dict(sorted(fresh.items(), key=lambda item: (len(item[1]), item[0])))

@@ -36,7 +36,7 @@ from .claims import group_claims
 from .clean import Templates, clean_article, learn_templates, template_lines_in
 from .config import Settings
 from .corroborate import corroborate, provenance_graph
-from .embed import Embedder, MiniLMEmbedder
+from .embed import CachingEmbedder, MiniLMEmbedder
 from .ingest import ingest
 from .model import Article, Brief, Citation, Claim, Quote, Reuse, Sentence, Skipped, Story
 from .quality import find_flags
@@ -413,34 +413,25 @@ def analyze_store(
     )
 
 
-class _StoredEmbedder(Embedder):
+class _StoredEmbedder(CachingEmbedder):
     """An embedder whose vectors are read from, and saved to, the store."""
 
     def __init__(self, inner: MiniLMEmbedder, store: Store) -> None:
         self.inner, self.store, self.dimension = inner, store, inner.dimension
-        self.known: dict[str, np.ndarray] = {}
+        self._cache: dict[str, np.ndarray] = {}
         self.fresh: dict[str, bytes] = {}
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        keys = self._fill(texts)
-        if not keys:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self.known[k] for k in keys])
-
-    def prepare(self, texts: Sequence[str]) -> None:
-        self._fill(texts)
 
     def _fill(self, texts: Sequence[str]) -> list[str]:
         """The key of each text, after reading the stored vectors of those not
         known yet and embedding the rest in one call."""
         keys = ["minilm-" + hashlib.sha1(t.encode()).hexdigest() for t in texts]
-        wanted = [k for k in dict.fromkeys(keys) if k not in self.known]
+        wanted = [k for k in dict.fromkeys(keys) if k not in self._cache]
         for key, data in (self.store.vectors(wanted) if wanted else {}).items():
-            self.known[key] = np.frombuffer(data, dtype=np.float32)
-        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.known}
+            self._cache[key] = np.frombuffer(data, dtype=np.float32)
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         if todo:
             for key, vector in zip(todo, self.inner.embed(list(todo.values())), strict=True):
-                self.known[key] = vector
+                self._cache[key] = vector
                 self.fresh[key] = vector.astype(np.float32).tobytes()
         return keys
 
@@ -450,13 +441,13 @@ class _StoredEmbedder(Embedder):
         from .store._dask import embedding_order
 
         by_key = {"minilm-" + hashlib.sha1(t.encode()).hexdigest(): t for t in texts}
-        wanted = [k for k in by_key if k not in self.known]
+        wanted = [k for k in by_key if k not in self._cache]
         for key, data in (self.store.vectors(wanted) if wanted else {}).items():
-            self.known[key] = np.frombuffer(data, dtype=np.float32)
-        todo = embedding_order([by_key[k] for k in wanted if k not in self.known])
+            self._cache[key] = np.frombuffer(data, dtype=np.float32)
+        todo = embedding_order([by_key[k] for k in wanted if k not in self._cache])
         for text, data in zip(todo, compute(todo) if todo else [], strict=True):
             key = "minilm-" + hashlib.sha1(text.encode()).hexdigest()
-            self.known[key] = np.frombuffer(data, dtype=np.float32)
+            self._cache[key] = np.frombuffer(data, dtype=np.float32)
             self.fresh[key] = data
 
     def save(self) -> int:
