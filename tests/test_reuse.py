@@ -631,3 +631,27 @@ def test_rewrite_benchmark_smoke_both_runs_embed_the_same_sentences(capsys, monk
     embedded = [line.split("s  ")[1].split(" sentences")[0] for line in lines[1:3]]
     assert embedded[0] == embedded[1] and int(embedded[0]) > 0
     assert lines[-1].startswith("speed-up ") and lines[-1].endswith("between the runs: 0")
+
+
+def test_rewrites_are_looked_for_only_in_a_language_the_embedder_was_trained_on():
+    class EnglishOnly(BagOfWords):
+        languages = frozenset({"en"})
+
+        def __init__(self):
+            self.embedded = []
+
+        def embed(self, texts):
+            self.embedded.extend(texts)
+            return super().embed(texts)
+
+    def pair(language):
+        return [
+            make_article(REWRITE, article_id="rewrite", outlet="Dock Daily", language=language),
+            make_article(WIRE, article_id="wire", outlet="Harbour Wire", language="en"),
+        ]
+
+    (link,) = run_with(pair("en"), EnglishOnly())
+    assert link.kind == "rewritten"
+    embedder = EnglishOnly()
+    assert run_with(pair("de"), embedder) == ()
+    assert embedder.embedded == []  # never asked for cosines it cannot vouch for

@@ -34,9 +34,14 @@ BATCH_SIZE = 32
 
 
 class Embedder(ABC):
-    """Turns texts into L2-normalised vectors, one row per text."""
+    """Turns texts into L2-normalised vectors, one row per text.
+
+    ``languages`` holds the ISO 639-1 codes of the languages the model was
+    trained on (``None``: any): its cosines mean nothing in other languages.
+    """
 
     dimension: int
+    languages: frozenset[str] | None = None
 
     @abstractmethod
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -79,6 +84,7 @@ class MiniLMEmbedder(CachingEmbedder):
     """all-MiniLM-L6-v2 (int8 ONNX) on CPU, loaded lazily from installed packages."""
 
     dimension = 384
+    languages = frozenset({"en"})  # on other languages its cosines follow shared word pieces
 
     def __init__(self, *, batch_size: int = BATCH_SIZE, threads: int | None = None) -> None:
         self.batch_size = batch_size

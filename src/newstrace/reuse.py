@@ -36,6 +36,9 @@ Four steps, none of which compares all pairs of articles:
    each in hundreds of articles, but together only in the story's. A pair is
    ``rewritten`` when the derived side names its source and paraphrases at
    least one of its sentences, or paraphrases ``rewrite_coverage`` of itself.
+   Only articles in a language the embedder was trained on (MiniLM: English;
+   or of unknown language) are compared: on others its cosines follow shared
+   word pieces, and same-story reports would pass for rewrites.
 
 Links that a common source explains (two copies or rewrites of one wire
 story) are dropped: see ``prune_redundant``. ``infer_upstreams`` turns each
@@ -140,6 +143,8 @@ def add_rewrites(
     A ``rewritten`` link replaces a ``partial`` one between the same two
     articles; when the partial link holds verbatim sentences (a passage
     copied, not rewritten), only a rewrite that names its source does.
+    Rewrites are looked for only between articles in a language the
+    embedder was trained on (``Embedder.languages``; MiniLM: English).
     """
     loose = ("partial", "rewritten")
     linked = {frozenset((r.source_id, r.target_id)) for r in links if r.kind not in loose}
@@ -148,8 +153,11 @@ def add_rewrites(
         for r in links
         if r.kind in loose and any(p.kind == "verbatim" for p in r.aligned)
     }
+    readable = _readable(articles, embedder if embedder is not None else MiniLMEmbedder)
     todo = [
-        p for p in rewrite_candidates(articles, settings=settings) if frozenset(p) not in linked
+        p
+        for p in rewrite_candidates(articles, settings=settings)
+        if frozenset(p) not in linked and p[0] in readable and p[1] in readable
     ]
     if not todo:
         return list(links)
@@ -176,6 +184,16 @@ def add_rewrites(
             rewrites[frozenset((first, second))] = link
     kept = [r for r in links if frozenset((r.source_id, r.target_id)) not in rewrites]
     return kept + list(rewrites.values())
+
+
+def _readable(articles: Sequence[Article], embedder: object) -> set[str]:
+    """Ids of the articles in a language the embedder was trained on (or of unknown
+    language): elsewhere its cosines do not tell a paraphrase from a sentence on the
+    same subject, so no rewrite is looked for there (copies still are)."""
+    languages = getattr(embedder, "languages", None)
+    if languages is None:
+        return {a.id for a in articles}
+    return {a.id for a in articles if not a.language or a.language in languages}
 
 
 def infer_upstreams(links: Sequence[Reuse]) -> tuple[Upstream, ...]:
