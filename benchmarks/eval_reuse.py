@@ -25,6 +25,14 @@ runs on any folder laid out like one of these (see each folder's README):
   ships is fitted on it.
 * PAN paraphrase pairs (``pan-test_s1.txt``, ``pan-test_s2.txt``,
   ``pan-test.labels``): the same sentence decision with shipped thresholds.
+* SemEval-2022 Task 8 news article pairs (``pairs.jsonl`` with ``text1``,
+  ``text2``, ``lang1``, ``lang2`` and the annotators' ``Overall`` story
+  similarity, 1 = same story … 4 = unrelated): real articles by other
+  outlets, not reuse labels. Each pair is cleaned and run through
+  ``find_reuse`` (language as labelled); the share of pairs linked, and the
+  kinds, are printed by band of ``Overall``, then every link between
+  articles the annotators rated as different stories (a link there is
+  shared text, not shared news), with the aligned text it rests on.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ import csv
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -322,6 +331,57 @@ def eval_pan(folder: Path, settings: Settings, embedder: MiniLMEmbedder, args) -
     eval_sentence_pairs("pan", (pairs, np.array(labels)), None, settings, embedder, args.folds)
 
 
+# --- SemEval-2022 Task 8 news pairs ---------------------------------------------------
+
+BANDS = (
+    (1.5, "same story (Overall <= 1.5)"),
+    (2.5, "related (1.5-2.5)"),
+    (4.0, "different (> 2.5)"),
+)
+
+
+def eval_news_pairs(folder: Path, settings: Settings, embedder: MiniLMEmbedder, args) -> None:
+    import json
+
+    from newstrace.clean import clean_corpus
+
+    rows = [json.loads(line) for line in read_text(folder / "pairs.jsonl").splitlines() if line]
+    if args.limit:
+        rows = rows[: args.limit]
+    linked: dict[str, Counter[str]] = {label: Counter() for _, label in BANDS}
+    different = []
+    started = time.perf_counter()
+    for row in rows:
+        first_id, second_id = row["pair_id"].split("_", 1)
+        pair = [
+            replace(article(f"1:{first_id}", row["text1"] or ""), language=row.get("lang1")),
+            replace(article(f"2:{second_id}", row["text2"] or ""), language=row.get("lang2")),
+        ]
+        first, second = clean_corpus(pair, settings=settings)
+        links = run_pair(first, second, settings, embedder)
+        label = next(label for bound, label in BANDS if row["Overall"] <= bound)
+        linked[label][links[0].kind if links else "none"] += 1
+        if links and label == BANDS[-1][1]:
+            different.append((row, links[0]))
+    elapsed = time.perf_counter() - started
+    print(f"news pairs {folder}: {len(rows)} pairs, {elapsed:.1f}s")
+    for _, label in BANDS:
+        counts = linked[label]
+        total = sum(counts.values())
+        found = total - counts["none"]
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()) if k != "none")
+        print(f"  {label:>28}: {found}/{total} linked ({found / max(total, 1):.3f}) {kinds}")
+    print(f"  links between different stories ({len(different)}), and the text they share:")
+    for row, link in different:
+        verbatim_first = sorted(link.aligned, key=lambda p: (p.kind != "verbatim", p.target.start))
+        shared = verbatim_first[0].target.text if verbatim_first else ""
+        print(
+            f"    {row['pair_id']} {row['lang1']}-{row['lang2']} Overall {row['Overall']:.2f} "
+            f"{link.kind} ({link.source_coverage:.2f}/{link.target_coverage:.2f}): "
+            f"{' '.join(shared.split())[:90]!r}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dataset", type=Path)
@@ -340,6 +400,8 @@ def main() -> None:
         eval_mrpc(folder, settings, embedder, args)
     elif (folder / "pan-test_s1.txt").exists():
         eval_pan(folder, settings, embedder, args)
+    elif (folder / "pairs.jsonl").exists():
+        eval_news_pairs(folder, settings, embedder, args)
     else:
         sys.exit(f"{folder}: not a dataset this script knows (see its docstring)")
 

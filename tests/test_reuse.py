@@ -655,3 +655,28 @@ def test_rewrites_are_looked_for_only_in_a_language_the_embedder_was_trained_on(
     embedder = EnglishOnly()
     assert run_with(pair("de"), embedder) == ()
     assert embedder.embedded == []  # never asked for cosines it cannot vouch for
+
+
+def test_news_pair_evaluation_lists_links_between_pairs_rated_different_stories(
+    tmp_path, capsys, monkeypatch
+):
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import eval_reuse
+
+    rows = [
+        {"pair_id": "1_2", "text1": WIRE, "text2": WIRE, "Overall": 3.5},
+        {"pair_id": "3_4", "text1": WIRE, "text2": OTHER, "Overall": 1.0},
+    ]
+    for row in rows:
+        row.update(lang1="en", lang2="en")
+    (tmp_path / "pairs.jsonl").write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    monkeypatch.setattr(sys, "argv", ["eval_reuse.py", str(tmp_path)])
+    eval_reuse.main()
+    out = capsys.readouterr().out
+    assert "same story (Overall <= 1.5): 0/1 linked" in out
+    assert "different (> 2.5): 1/1 linked (1.000) verbatim 1" in out
+    assert "1_2 en-en Overall 3.50 verbatim (1.00/1.00)" in out
