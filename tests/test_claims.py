@@ -97,6 +97,22 @@ def test_an_embedder_joins_paraphrases_that_share_few_words():
     assert {m.article_id for m in claim.mentions} == {"a", "b"}
 
 
+def test_a_story_in_a_language_the_embedder_was_not_trained_on_is_grouped_without_it():
+    class EnglishKeywords(KeywordEmbedder):
+        languages = frozenset({"en"})
+
+    sentences = sentences_of(
+        a="Seven dock workers were hurt when the crane fell over on Monday morning.",
+        b="A crane toppled at the harbour, leaving several labourers in hospital overnight.",
+    )
+    english = {"a": "en", "b": "en"}
+    (claim,) = group_claims(sentences, embedder=EnglishKeywords(), languages=english)
+    assert len(claim.mentions) == 2
+    other = {"a": "en", "b": "de"}
+    assert group_claims(sentences, embedder=EnglishKeywords(), languages=other) == ()
+    assert len(group_claims(sentences, embedder=KeywordEmbedder(), languages=other)) == 1
+
+
 def units_of(text):
     from newstrace.claims import claim_units
 

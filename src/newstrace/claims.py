@@ -45,7 +45,7 @@ from ._clauses import split_units
 from ._graph import UnionFind
 from ._text import STOPWORDS, content_words, fold, words
 from .config import Settings
-from .embed import Embedder
+from .embed import Embedder, trained_on
 from .model import Claim, Mention, Reuse, Sentence, Span, Stance, Story
 
 MIN_CLAIM_WORDS = 6
@@ -205,18 +205,25 @@ def group_claims(
     *,
     settings: Settings | None = None,
     embedder: Embedder | None = None,
+    languages: Mapping[str, str | None] | None = None,
 ) -> tuple[Claim, ...]:
     """Group the claim units of every story into claims (story by story).
 
-    Without an ``embedder`` only reuse alignment and word overlap group units.
+    Without an ``embedder`` only reuse alignment and word overlap group units;
+    so are those of a story with an article in a language (``languages``:
+    article id → ISO 639-1 code) the embedder was not trained on, where its
+    cosines would join different claims about one subject.
     """
     settings = settings or Settings()
+    languages = languages or {}
     if not stories:
         stories = (Story(id="", title="", article_ids=tuple(sentences)),)
     claims: list[Claim] = []
     for story in stories:
         units = [u for a in story.article_ids for u in claim_units(sentences.get(a, ()))]
-        claims.extend(_story_claims(story, units, reuse, settings, embedder))
+        readable = all(trained_on(embedder, languages.get(a)) for a in story.article_ids)
+        story_embedder = embedder if readable else None
+        claims.extend(_story_claims(story, units, reuse, settings, story_embedder))
     return tuple(claims)
 
 

@@ -58,6 +58,14 @@ class Embedder(ABC):
         return None
 
 
+def trained_on(embedder: object, language: str | None) -> bool:
+    """Whether the cosines of ``embedder`` (an instance or its class) mean something in
+    ``language``: a model trained on it, or on any language, or a language ingest
+    could not tell."""
+    languages = getattr(embedder, "languages", None)
+    return languages is None or not language or language in languages
+
+
 class CachingEmbedder(Embedder):
     """An embedder that keeps every vector it makes in ``_cache``, by key:
     ``embed`` and ``prepare`` share ``_fill``, which makes the missing ones."""

@@ -123,7 +123,10 @@ def analyze_articles(
     _tell(progress, "stories", 1, 1)
     quotes, citations = _attribution(cleaned, sentences, settings, skips, progress)
     sentences = _without_over_budget(cleaned, sentences, skips)
-    claims = group_claims(sentences, reuse, stories, settings=settings, embedder=embedder)
+    languages = {a.id: a.language for a in cleaned}
+    claims = group_claims(
+        sentences, reuse, stories, settings=settings, embedder=embedder, languages=languages
+    )
     _tell(progress, "claims", 1, 1)
     return _finish(
         cleaned, sentences, reuse, stories, quotes, citations, claims, skips, settings, progress
@@ -518,7 +521,7 @@ class _StoreRun:
         stories = self.stories(cleaned, reuse, previous)
         quotes, citations = self.attribution(cleaned, sentences)
         sentences = _without_over_budget(cleaned, sentences, self.skips)
-        claims = self.claims(sentences, reuse, stories, previous)
+        claims = self.claims(sentences, reuse, stories, previous, cleaned)
         brief = _finish(
             cleaned,
             sentences,
@@ -856,9 +859,11 @@ class _StoreRun:
         reuse: tuple[Reuse, ...],
         stories: tuple[Story, ...],
         previous: dict[str, Story],
+        articles: Sequence[Article],
     ) -> tuple[Claim, ...]:
         """Claims story by story; a story whose articles and their texts did not
         change keeps its stored claims."""
+        languages = {a.id: a.language for a in articles}
         stored: dict[str, list[Claim]] = {}
         if previous:
             for claim in self.store.load_brief().claims:
@@ -872,7 +877,12 @@ class _StoreRun:
                 redone += 1
                 claims.extend(
                     group_claims(
-                        sentences, reuse, (story,), settings=self.settings, embedder=self.embedder
+                        sentences,
+                        reuse,
+                        (story,),
+                        settings=self.settings,
+                        embedder=self.embedder,
+                        languages=languages,
                     )
                 )
         self.recomputed["claims"] = redone

@@ -60,7 +60,7 @@ from ._signatures import ShingleHasher, rare_pair_terms
 from ._signatures import candidate_pairs as signature_pairs
 from ._text import content_words, parse_time, shingles, words
 from .config import Settings
-from .embed import Embedder, MiniLMEmbedder
+from .embed import Embedder, MiniLMEmbedder, trained_on
 from .model import AlignedPair, Article, Reuse, Sentence, Upstream
 
 __all__ = [
@@ -190,10 +190,7 @@ def _readable(articles: Sequence[Article], embedder: object) -> set[str]:
     """Ids of the articles in a language the embedder was trained on (or of unknown
     language): elsewhere its cosines do not tell a paraphrase from a sentence on the
     same subject, so no rewrite is looked for there (copies still are)."""
-    languages = getattr(embedder, "languages", None)
-    if languages is None:
-        return {a.id for a in articles}
-    return {a.id for a in articles if not a.language or a.language in languages}
+    return {a.id for a in articles if trained_on(embedder, a.language)}
 
 
 def infer_upstreams(links: Sequence[Reuse]) -> tuple[Upstream, ...]:
