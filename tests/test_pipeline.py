@@ -67,6 +67,21 @@ def test_example_rewrites_are_found_with_direction(example_brief, truth):
     assert len(extra) <= len(rewrites) + 2
 
 
+def test_example_partial_reuse_is_found_from_its_source(example_brief, truth):
+    equivalent = {name: set(group) for group in truth["equivalent"] for name in group}
+    found = {
+        (name_of(example_brief, r.source_id), name_of(example_brief, r.target_id)): r.kind
+        for r in example_brief.reuse
+    }
+    assert truth["partial_reuse"]
+    for expected in truth["partial_reuse"]:
+        sources = equivalent.get(expected["source"], {expected["source"]})
+        assert "partial" in [found.get((s, expected["target"])) for s in sources], expected
+        # not linked instead to a copy of its source: the copy only shares what it took
+        copies = {t for (s, t), kind in found.items() if s in sources and kind != "partial"}
+        assert not any((c, expected["target"]) in found for c in copies), expected
+
+
 def test_independent_articles_are_not_linked(example_brief, truth):
     linked = {
         frozenset((name_of(example_brief, r.source_id), name_of(example_brief, r.target_id)))

@@ -680,3 +680,24 @@ def test_news_pair_evaluation_lists_links_between_pairs_rated_different_stories(
     assert "same story (Overall <= 1.5): 0/1 linked" in out
     assert "different (> 2.5): 1/1 linked (1.000) verbatim 1" in out
     assert "1_2 en-en Overall 3.50 verbatim (1.00/1.00)" in out
+
+
+BOARD = """Harbour budget talks stall
+The harbour board spent Tuesday arguing over next year's dredging budget.
+Board members said the northern channel silts up faster every winter.
+A proposal to sell the old ferry terminal was put off until the spring.
+The board's chair said tenants of the fish market would see rents rise.
+Fishermen complained that the new quay fees were twice last year's.
+A container crane fell at the northern dock on Monday morning, hurting four workers.
+The crane had not been inspected for more than a year, two officials said on Monday.
+The board will publish its accounts at the end of the month.
+Residents asked for more buses to the ferry terminal at weekends.
+The next meeting of the board is set for the first week of March.
+"""
+
+
+def test_two_passages_taken_one_of_them_edited_are_partial_reuse_not_a_spun_copy():
+    (link,) = run(articles(wire=WIRE, board=BOARD))
+    assert link.kind == "partial"
+    assert sorted(p.kind for p in link.aligned) == ["substituted", "verbatim"]
+    assert max(link.source_coverage, link.target_coverage) < 0.5

@@ -285,11 +285,12 @@ def _drop_siblings(links: Sequence[Reuse]) -> list[Reuse]:
     """Drop loose links (partial, rewritten) between two articles derived from one source.
 
     Two rewrites of one wire story resemble each other because of the wire
-    story; a link between them stays only when one names the other's outlet.
+    story (as do a copy and an article that took passages of the wire); a
+    link between them stays only when one names the other's outlet.
     """
     sources: dict[str, set[str]] = {}
     for link in links:
-        if link.kind in (*COPY_KINDS, "rewritten") and link.direction_confidence >= CITED:
+        if link.direction_confidence >= CITED:  # a shared upstream has none
             sources.setdefault(link.target_id, set()).add(link.source_id)
     return [
         link
@@ -655,7 +656,7 @@ def classify(pairs: Sequence[AlignedPair], source_coverage: float, target_covera
         return "extended"
     if min(source_coverage, target_coverage) >= SUBSTANTIAL:
         return "shared_upstream"
-    return "spun" if substituted >= SPUN_SHARE else "partial"
+    return "partial"
 
 
 def _contained(inner_coverage: float, outer_coverage: float) -> bool:
