@@ -640,7 +640,10 @@ def classify(pairs: Sequence[AlignedPair], source_coverage: float, target_covera
 
     One side "contains" the other when most of the other is aligned and what
     is left of the other is at most half of what is left of it (an abridged
-    copy may add an editor's line or two).
+    copy may add an editor's line or two). When neither contains the other
+    and a small share of one is aligned, a few passages were taken:
+    ``partial``, however many of them were edited ("spun" says the article
+    was copied with its words swapped).
     """
     substituted = sum(p.kind == "substituted" for p in pairs) / len(pairs)
     verbatim = sum(p.kind == "verbatim" for p in pairs) / len(pairs)
