@@ -59,11 +59,10 @@ def paraphrase_pairs(
     threshold: float,
 ) -> list[AlignedPair]:
     """Sentences of ``first`` and ``second`` that say the same thing, one to one."""
-    left = [s for s in first if len(unquoted(s.text).split()) >= MIN_WORDS]
-    right = [s for s in second if len(unquoted(s.text).split()) >= MIN_WORDS]
+    left, right = eligible(first), eligible(second)
     if not left or not right:
         return []
-    vectors = embedder.embed([*embedded_texts(left), *embedded_texts(right)])
+    vectors = embedder.embed([unquoted(s.text) for s in (*left, *right)])
     similarity = vectors[: len(left)] @ vectors[len(left) :].T
     rows, cols = np.nonzero(similarity >= threshold)
     order = sorted(
@@ -88,10 +87,14 @@ def paraphrase_pairs(
     return pairs
 
 
+def eligible(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The sentences with at least ``MIN_WORDS`` words outside quotes: those paraphrased."""
+    return [s for s in sentences if len(unquoted(s.text).split()) >= MIN_WORDS]
+
+
 def embedded_texts(sentences: Sequence[Sentence]) -> list[str]:
-    """What is embedded of each sentence long enough to paraphrase: its words outside quotes."""
-    texts = (unquoted(s.text) for s in sentences)
-    return [text for text in texts if len(text.split()) >= MIN_WORDS]
+    """What is embedded of each eligible sentence: its words outside quotes."""
+    return [unquoted(s.text) for s in eligible(sentences)]
 
 
 def max_similarities(

@@ -428,10 +428,8 @@ class _StoredEmbedder(CachingEmbedder):
     def _fill(self, texts: Sequence[str]) -> list[str]:
         """The key of each text, after reading the stored vectors of those not
         known yet and embedding the rest in one call."""
-        keys = ["minilm-" + hashlib.sha1(t.encode()).hexdigest() for t in texts]
-        wanted = [k for k in dict.fromkeys(keys) if k not in self._cache]
-        for key, data in (self.store.vectors(wanted) if wanted else {}).items():
-            self._cache[key] = np.frombuffer(data, dtype=np.float32)
+        keys = [_vector_key(t) for t in texts]
+        self._read_stored(dict.fromkeys(keys))
         todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         if todo:
             for key, vector in zip(todo, self.inner.embed(list(todo.values())), strict=True):
@@ -444,15 +442,19 @@ class _StoredEmbedder(CachingEmbedder):
         ``compute`` (given the distinct missing texts, in the order ``embed`` batches them)."""
         from .store._dask import embedding_order
 
-        by_key = {"minilm-" + hashlib.sha1(t.encode()).hexdigest(): t for t in texts}
-        wanted = [k for k in by_key if k not in self._cache]
-        for key, data in (self.store.vectors(wanted) if wanted else {}).items():
-            self._cache[key] = np.frombuffer(data, dtype=np.float32)
-        todo = embedding_order([by_key[k] for k in wanted if k not in self._cache])
+        by_key = {_vector_key(t): t for t in texts}
+        self._read_stored(by_key)
+        todo = embedding_order([t for k, t in by_key.items() if k not in self._cache])
         for text, data in zip(todo, compute(todo) if todo else [], strict=True):
-            key = "minilm-" + hashlib.sha1(text.encode()).hexdigest()
+            key = _vector_key(text)
             self._cache[key] = np.frombuffer(data, dtype=np.float32)
             self.fresh[key] = data
+
+    def _read_stored(self, keys: Iterable[str]) -> None:
+        """Read into the cache the stored vectors of those of ``keys`` not in it yet."""
+        wanted = [k for k in keys if k not in self._cache]
+        for key, data in (self.store.vectors(wanted) if wanted else {}).items():
+            self._cache[key] = np.frombuffer(data, dtype=np.float32)
 
     def save(self) -> int:
         """Store the vectors computed in this run; return how many."""
@@ -460,6 +462,11 @@ class _StoredEmbedder(CachingEmbedder):
         self.store.add_vectors(self.fresh)
         self.fresh = {}
         return count
+
+
+def _vector_key(text: str) -> str:
+    """The store's key of a text's MiniLM vector."""
+    return "minilm-" + hashlib.sha1(text.encode()).hexdigest()
 
 
 @contextmanager

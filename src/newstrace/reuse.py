@@ -578,7 +578,7 @@ def compare_rewrite(
 
 def _eligible_share(sentences: Sequence[Sentence], pairs: Sequence[AlignedPair]) -> float:
     """Share of the sentences long enough to paraphrase that ``pairs`` align."""
-    eligible = {s.start for s in sentences if len(para.unquoted(s.text).split()) >= para.MIN_WORDS}
+    eligible = {s.start for s in para.eligible(sentences)}
     if not eligible:
         return 0.0
     ids = {s.article_id for s in sentences}
