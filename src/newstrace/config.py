@@ -44,6 +44,7 @@ class Settings:
     paraphrase: bool = True
     paraphrase_candidate_containment: float = 0.2
     paraphrase_similarity: float = 0.7
+    paraphrase_multilingual: bool = True  # other languages: multilingual-e5-small
     rewrite_coverage: float = 0.5
     rewrite_min_pairs: int = 3
     copy_containment: float = 0.8

@@ -66,6 +66,14 @@ def trained_on(embedder: object, language: str | None) -> bool:
     return languages is None or not language or language in languages
 
 
+def cosines(embedder: object, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The cosines of the rows of ``left`` with those of ``right``, on MiniLM's scale:
+    an embedder whose cosines crowd elsewhere carries ``calibration`` = (slope,
+    intercept), the affine map that puts them there (``E5Embedder``)."""
+    slope, intercept = getattr(embedder, "calibration", (1.0, 0.0))
+    return np.clip(slope * (left @ right.T) + intercept, -1.0, 1.0)
+
+
 class CachingEmbedder(Embedder):
     """An embedder that keeps every vector it makes in ``_cache``, by key:
     ``embed`` and ``prepare`` share ``_fill``, which makes the missing ones."""

@@ -48,7 +48,7 @@ from .reuse import (
     prune_redundant,
 )
 from .segment import segment
-from .stories import group_stories, regroup_stories
+from .stories import default_multilingual, group_stories, regroup_stories
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only when a store is used
     from .store import Store
@@ -116,7 +116,13 @@ def analyze_articles(
     )
     sentences = _cap_sentences(cleaned, sentences, settings, skips)
     embedder = MiniLMEmbedder()  # one model and one vector cache for every stage of the run
-    reuse = find_reuse(cleaned, sentences, settings=settings, embedder=embedder)
+    reuse = find_reuse(
+        cleaned,
+        sentences,
+        settings=settings,
+        embedder=embedder,
+        multilingual=default_multilingual(),
+    )
     _tell(progress, "reuse", 1, 1)
     story_embedder = embedder if settings.story_embeddings else None
     stories = group_stories(cleaned, reuse, settings=settings, embedder=story_embedder)
@@ -774,6 +780,7 @@ class _StoreRun:
                 open_links,
                 settings=self.settings,
                 embedder=self.embedder,
+                multilingual=default_multilingual(),
             )
         pruned = {id(link) for link in prune_redundant(open_links)}
         links = [

@@ -36,9 +36,11 @@ Four steps, none of which compares all pairs of articles:
    each in hundreds of articles, but together only in the story's. A pair is
    ``rewritten`` when the derived side names its source and paraphrases at
    least one of its sentences, or paraphrases ``rewrite_coverage`` of itself.
-   Only articles in a language the embedder was trained on (MiniLM: English;
-   or of unknown language) are compared: on others its cosines follow shared
-   word pieces, and same-story reports would pass for rewrites.
+   Two articles in a language the embedder was trained on (MiniLM: English,
+   or unknown) are compared with it; other pairs with multilingual-e5-small
+   (``_multilingual``), its cosines put on MiniLM's scale (``embed.cosines``).
+   MiniLM's cosines mean nothing in other languages: they follow shared word
+   pieces, and same-story reports would pass for rewrites.
 
 Links that a common source explains (two copies or rewrites of one wire
 story) are dropped: see ``prune_redundant``. ``infer_upstreams`` turns each
@@ -51,11 +53,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from math import isqrt
+from typing import Any
 
 import numpy as np
 
 from . import _paraphrase as para
 from ._align import align, align_sentences, coverage, fact_agreement, template_siblings
+from ._multilingual import E5Embedder
 from ._signatures import ShingleHasher, rare_pair_terms
 from ._signatures import candidate_pairs as signature_pairs
 from ._text import content_words, parse_time, shingles, words
@@ -110,11 +114,14 @@ def find_reuse(
     *,
     settings: Settings | None = None,
     embedder: Embedder | None = None,
+    multilingual: Embedder | None = None,
 ) -> tuple[Reuse, ...]:
     """Return one ``Reuse`` record for every pair of articles that share text.
 
-    ``embedder`` aligns paraphrased sentences (the ``rewritten`` kind); when
-    it is not given, MiniLM is loaded only if some pair needs it.
+    ``embedder`` aligns paraphrased sentences (the ``rewritten`` kind), and
+    ``multilingual`` those of articles in a language ``embedder`` was not
+    trained on; when they are not given, MiniLM and multilingual-e5-small are
+    loaded only if some pair needs them (see ``add_rewrites``).
     """
     settings = settings or Settings()
     by_id = {a.id: a for a in articles}
@@ -126,7 +133,14 @@ def find_reuse(
         if link is not None:
             links.append(link)
     if settings.paraphrase:
-        links = add_rewrites(articles, sentences, links, settings=settings, embedder=embedder)
+        links = add_rewrites(
+            articles,
+            sentences,
+            links,
+            settings=settings,
+            embedder=embedder,
+            multilingual=multilingual,
+        )
     return tuple(prune_redundant(links))
 
 
@@ -137,14 +151,19 @@ def add_rewrites(
     *,
     settings: Settings,
     embedder: Embedder | None = None,
+    multilingual: Embedder | None = None,
 ) -> list[Reuse]:
     """``links`` plus a ``rewritten`` link for each paraphrasing pair not already a copy.
 
     A ``rewritten`` link replaces a ``partial`` one between the same two
     articles; when the partial link holds verbatim sentences (a passage
     copied, not rewritten), only a rewrite that names its source does.
-    Rewrites are looked for only between articles in a language the
-    embedder was trained on (``Embedder.languages``; MiniLM: English).
+    Two articles in a language ``embedder`` was trained on
+    (``Embedder.languages``; MiniLM: English) are compared with it; any
+    other pair with ``multilingual`` (multilingual-e5-small by default, when
+    ``settings.paraphrase_multilingual``), whose cosines ``embed.cosines``
+    puts on the same scale; with neither, no rewrite is looked for there
+    (copies still are).
     """
     loose = ("partial", "rewritten")
     linked = {frozenset((r.source_id, r.target_id)) for r in links if r.kind not in loose}
@@ -153,21 +172,20 @@ def add_rewrites(
         for r in links
         if r.kind in loose and any(p.kind == "verbatim" for p in r.aligned)
     }
-    readable = _readable(articles, embedder if embedder is not None else MiniLMEmbedder)
     todo = [
-        p
-        for p in rewrite_candidates(articles, settings=settings)
-        if frozenset(p) not in linked and p[0] in readable and p[1] in readable
+        p for p in rewrite_candidates(articles, settings=settings) if frozenset(p) not in linked
     ]
+    models = _rewrite_models(articles, todo, settings, embedder, multilingual)
+    todo = [p for p in todo if p in models]
     if not todo:
         return list(links)
-    embedder = embedder or MiniLMEmbedder()
-    compared = dict.fromkeys(article_id for pair in todo for article_id in pair)
-    prepare = getattr(embedder, "prepare", None)  # an embedder may be any object with ``embed``
-    if prepare is not None:
-        prepare([text for i in compared for text in para.embedded_texts(sentences[i])])
+    for model in {id(m): m for m in models.values()}.values():
+        prepare = getattr(model, "prepare", None)  # an embedder may be any object with ``embed``
+        if prepare is not None:
+            compared = dict.fromkeys(i for pair in todo if models[pair] is model for i in pair)
+            prepare([text for i in compared for text in para.embedded_texts(sentences[i])])
     by_id = {a.id: a for a in articles}
-    actors = story_actors(articles, set(compared))
+    actors = story_actors(articles, {i for pair in todo for i in pair})
     rewrites = {}
     for first, second in todo:
         link = compare_rewrite(
@@ -176,7 +194,7 @@ def add_rewrites(
             sentences[first],
             sentences[second],
             settings=settings,
-            embedder=embedder,
+            embedder=models[first, second],
             named_only=frozenset((first, second)) in verbatim_passages,
             actors=actors,
         )
@@ -186,11 +204,31 @@ def add_rewrites(
     return kept + list(rewrites.values())
 
 
-def _readable(articles: Sequence[Article], embedder: object) -> set[str]:
-    """Ids of the articles in a language the embedder was trained on (or of unknown
-    language): elsewhere its cosines do not tell a paraphrase from a sentence on the
-    same subject, so no rewrite is looked for there (copies still are)."""
-    return {a.id for a in articles if trained_on(embedder, a.language)}
+def _rewrite_models(
+    articles: Sequence[Article],
+    pairs: Sequence[tuple[str, str]],
+    settings: Settings,
+    embedder: Embedder | None,
+    multilingual: Embedder | None,
+) -> dict[tuple[str, str], Embedder]:
+    """The embedder that compares each pair: the first of ``embedder`` and
+    ``multilingual`` trained on both articles' languages (``embed.trained_on``).
+    A pair neither was trained on is left out: there their cosines do not tell a
+    paraphrase from a sentence on the same subject. Default models (given as
+    classes) are made only when a pair needs them."""
+    language = {a.id: a.language for a in articles}
+    models: list[Any] = [embedder if embedder is not None else MiniLMEmbedder]
+    if settings.paraphrase_multilingual:
+        models.append(multilingual if multilingual is not None else E5Embedder)
+    made: dict[type, Embedder] = {}
+    chosen = {}
+    for pair in pairs:
+        model = next((m for m in models if all(trained_on(m, language[i]) for i in pair)), None)
+        if isinstance(model, type):
+            model = made.setdefault(model, model())
+        if model is not None:
+            chosen[pair] = model
+    return chosen
 
 
 def infer_upstreams(links: Sequence[Reuse]) -> tuple[Upstream, ...]:
