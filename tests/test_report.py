@@ -287,10 +287,13 @@ def test_paraphrased_sentences_are_shown_side_by_side_with_dropped_and_added_wor
         score=0.6,
         direction_confidence=0.5,
         paraphrases=(pair,),
+        paraphrase_model="multilingual-e5-small (4-bit)",
     )
-    html = render_html(Brief(articles=(source, target), reuse=(link,)))
+    brief = Brief(articles=(source, target), reuse=(link,))
+    html = render_html(brief)
     section = html[html.index('<section id="reuse">') :]
-    assert "1 aligned sentence" in section
+    assert "1 aligned sentence · paraphrases by multilingual-e5-small (4-bit)" in section
+    assert brief.to_dict()["reuse"][0]["paraphrase_model"] == "multilingual-e5-small (4-bit)"
     assert re.search(r'<mark class="drop"[^>]*>Friday</mark>', section)
     assert re.search(r'<mark class="add"[^>]*>officials</mark>', section)
     assert not re.search(r'<mark class="(drop|add)"[^>]*>crane</mark>', section)  # kept

@@ -160,6 +160,7 @@ def test_a_rewrite_naming_its_source_is_rewritten_with_paraphrase_evidence():
     (link,) = run_with([rewrite, wire], MiniLMEmbedder())
     assert (link.source_id, link.target_id, link.kind) == ("wire", "rewrite", "rewritten")
     assert "cites its outlet (Harbour Wire)" in link.direction_evidence
+    assert link.paraphrase_model == "all-MiniLM-L6-v2 (int8)"
     assert len(link.paraphrases) >= 2
     texts = {"wire": WIRE, "rewrite": REWRITE}
     for pair in link.paraphrases:
@@ -704,6 +705,7 @@ def test_a_german_rewrite_is_found_by_multilingual_e5_and_an_own_report_is_not()
     (link,) = find_reuse(items, {a.id: segment(a) for a in items}, embedder=english)
     assert {link.source_id, link.target_id} == {"wire", "rewrite"}
     assert link.kind == "rewritten" and len(link.paraphrases) >= 6
+    assert link.paraphrase_model == "multilingual-e5-small (4-bit)"
     assert english._cache == {}  # MiniLM, trained on English only, was never asked
 
 

@@ -44,6 +44,7 @@ class E5Embedder(CachingEmbedder):
 
     dimension = 384
     calibration = CALIBRATION
+    name = "multilingual-e5-small (4-bit)"
 
     def __init__(self, *, batch_size: int = BATCH_SIZE, max_chars: int = MAX_CHARS) -> None:
         self.batch_size = batch_size

@@ -38,10 +38,12 @@ class Embedder(ABC):
 
     ``languages`` holds the ISO 639-1 codes of the languages the model was
     trained on (``None``: any): its cosines mean nothing in other languages.
+    ``name`` says which model it is, in the evidence of a ``rewritten`` link.
     """
 
     dimension: int
     languages: frozenset[str] | None = None
+    name: str = ""
 
     @abstractmethod
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -113,6 +115,7 @@ class MiniLMEmbedder(CachingEmbedder):
 
     dimension = 384
     languages = frozenset({"en"})  # on other languages its cosines follow shared word pieces
+    name = "all-MiniLM-L6-v2 (int8)"
 
     def __init__(self, *, batch_size: int = BATCH_SIZE, threads: int | None = None) -> None:
         self.batch_size = batch_size

@@ -191,8 +191,10 @@ class Reuse:
     each article's sentences that are aligned.
     ``paraphrases`` are sentence pairs aligned by meaning only (sentence
     embeddings; their ``kind`` is ``"paraphrase"``), the evidence of a
-    ``rewritten`` link. ``direction_evidence`` says what decided the
-    direction, or that nothing did ("undecided": the order is arbitrary).
+    ``rewritten`` link, and ``paraphrase_model`` names the model whose
+    cosines (on MiniLM's scale) they carry. ``direction_evidence`` says what
+    decided the direction, or that nothing did ("undecided": the order is
+    arbitrary).
     """
 
     source_id: str
@@ -205,6 +207,7 @@ class Reuse:
     aligned: tuple[AlignedPair, ...] = ()
     paraphrases: tuple[AlignedPair, ...] = ()
     direction_evidence: str = ""
+    paraphrase_model: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -572,6 +575,7 @@ def _reuse_dict(reuse: Reuse) -> dict[str, Any]:
             for p in reuse.paraphrases
         ],
         "direction_evidence": reuse.direction_evidence,
+        **({"paraphrase_model": reuse.paraphrase_model} if reuse.paraphrase_model else {}),
     }
 
 

@@ -427,7 +427,7 @@ class _StoredEmbedder(CachingEmbedder):
 
     def __init__(self, inner: MiniLMEmbedder, store: Store) -> None:
         self.inner, self.store, self.dimension = inner, store, inner.dimension
-        self.languages = inner.languages
+        self.languages, self.name = inner.languages, inner.name
         self._cache: dict[str, np.ndarray] = {}
         self.fresh: dict[str, bytes] = {}
 

@@ -611,6 +611,7 @@ def compare_rewrite(
         aligned=tuple(align(first_sentences, second_sentences, settings=settings)),
         paraphrases=tuple(sorted(pairs, key=lambda p: p.target.start)),
         direction_evidence=evidence,
+        paraphrase_model=getattr(embedder, "name", "") or type(embedder).__name__,
     )
 
 
