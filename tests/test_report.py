@@ -299,6 +299,36 @@ def test_paraphrased_sentences_are_shown_side_by_side_with_dropped_and_added_wor
     assert not re.search(r'<mark class="(drop|add)"[^>]*>crane</mark>', section)  # kept
 
 
+def test_a_sentence_pair_both_aligned_and_paraphrased_is_shown_once() -> None:
+    source_text = "Seven workers were hurt when the crane fell. The port was closed on Friday."
+    target_text = "Seven dockers were hurt when the crane fell. Officials shut the port that day."
+    source = Article(id="src", source_path="src.txt", raw_text=source_text, text=source_text)
+    target = Article(id="tgt", source_path="tgt.txt", raw_text=target_text, text=target_text)
+    first, second = source_text.split(". "), target_text.split(". ")
+
+    def pair(i: int, similarity: float, kind: str) -> AlignedPair:
+        return AlignedPair(
+            source=_span(source, first[i]),
+            target=_span(target, second[i]),
+            similarity=similarity,
+            kind=kind,  # type: ignore[arg-type]
+        )
+
+    link = Reuse(
+        source_id="src",
+        target_id="tgt",
+        kind="rewritten",
+        score=0.6,
+        direction_confidence=0.5,
+        aligned=(pair(0, 0.9, "substituted"),),
+        paraphrases=(pair(0, 0.95, "paraphrase"), pair(1, 0.8, "paraphrase")),
+    )
+    html = render_html(Brief(articles=(source, target), reuse=(link,)))
+    section = html[html.index('<section id="reuse">') : html.index('<section id="flags">')]
+    assert "2 aligned sentences" in section
+    assert section.count('class="sim"') == 2 and "0.95" not in section
+
+
 def test_hostile_text_is_escaped(brief: Brief) -> None:
     html = render_html(brief, title=HOSTILE_TITLE)
     assert "<script" not in html.lower()

@@ -608,10 +608,20 @@ def _reuse_views(ctx: _Context) -> list[ReuseView]:
             edge=edge,
             source=ctx.ref(edge.source_id),
             target=ctx.ref(edge.target_id),
-            pairs=[_pair_view(p) for p in (*edge.aligned, *edge.paraphrases)],
+            pairs=[_pair_view(p) for p in _shown_pairs(edge)],
             open=any(p.substitutions for p in edge.aligned) or bool(edge.paraphrases),
         )
         for i, edge in enumerate(ctx.brief.reuse)
+    ]
+
+
+def _shown_pairs(edge: Reuse) -> list[AlignedPair]:
+    """The aligned pairs of a link, then its paraphrases of other sentence pairs:
+    a pair both aligned and paraphrased is shown once, with its word swaps."""
+    aligned = {(p.source.start, p.target.start) for p in edge.aligned}
+    return [
+        *edge.aligned,
+        *(p for p in edge.paraphrases if (p.source.start, p.target.start) not in aligned),
     ]
 
 
