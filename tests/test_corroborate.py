@@ -45,6 +45,24 @@ def test_copies_add_no_independence():
     assert "spun copy of wire.txt" in chain.steps
 
 
+def test_a_copy_whose_direction_is_undecided_names_both_articles_as_the_origin():
+    articles, claims = setup({"one": CLAIM, "two": CLAIM})
+    link = Reuse(
+        source_id="one",
+        target_id="two",
+        kind="spun",
+        score=1,
+        direction_confidence=0.5,
+        direction_evidence="undecided: no evidence orders them",
+    )
+    (claim,) = corroborate(claims, articles, [link])
+    assert claim.independent_count == 1
+    (origin,) = claim.origins
+    assert origin.name == "own reporting of one.txt or two.txt"
+    chain = next(c for c in claim.chains if c.article_id == "two")
+    assert "spun either way with one.txt" in chain.steps
+
+
 def test_same_anonymous_group_counts_once_and_independent_reporting_counts_again():
     texts = {
         "wire": CLAIM,

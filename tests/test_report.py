@@ -329,6 +329,39 @@ def test_a_sentence_pair_both_aligned_and_paraphrased_is_shown_once() -> None:
     assert section.count('class="sim"') == 2 and "0.95" not in section
 
 
+def test_a_link_no_evidence_ordered_is_drawn_and_listed_without_a_direction() -> None:
+    first_text = "Seven workers were hurt when the crane fell at the port on Friday."
+    second_text = "Seven workers were injured when the crane fell at the port on Friday."
+    first = Article(id="one", source_path="one.txt", raw_text=first_text, text=first_text)
+    second = Article(id="two", source_path="two.txt", raw_text=second_text, text=second_text)
+    pair = AlignedPair(
+        source=_span(first, first_text),
+        target=_span(second, second_text),
+        similarity=0.9,
+        kind="substituted",
+    )
+    link = Reuse(
+        source_id="one",
+        target_id="two",
+        kind="spun",
+        score=0.9,
+        direction_confidence=0.5,
+        aligned=(pair,),
+        direction_evidence="undecided: no evidence orders them",
+    )
+    brief = Brief(articles=(first, second), reuse=(link,))
+    html = render_html(brief)
+    section = html[html.index('<section id="reuse">') : html.index('<section id="flags">')]
+    assert "A ↔ B" in section and "direction undecided" in section and "←" not in section
+    families = html[html.index('<section id="families">') : html.index('<section id="origins">')]
+    assert "A ↔ B" in families and "←" not in families
+    edge = re.search(r'<a href="#reuse-0" class="ge k-spun">.*?</a>', families, re.S)
+    assert edge and "marker-end" not in edge.group(0)
+    timeline = html[html.index('<section id="timeline">') : html.index('<section id="quotes">')]
+    assert timeline.count("with <a") == 2 and " of <a" not in timeline
+    assert "A ↔ B spun 0.90, direction undecided" in render_markdown(brief)
+
+
 def test_hostile_text_is_escaped(brief: Brief) -> None:
     html = render_html(brief, title=HOSTILE_TITLE)
     assert "<script" not in html.lower()

@@ -265,12 +265,15 @@ class _Tracer:
         self.settings = settings
         self.articles = {a.id: a for a in articles}
         self.copied_from: dict[str, list[Reuse]] = defaultdict(list)
+        self.undecided_with: dict[str, set[str]] = defaultdict(set)  # linked, order unknown
         self.upstream = UnionFind[str]()
         for link in reuse:
             if link.kind == "shared_upstream":
                 self.upstream.union(link.source_id, link.target_id)
             elif link.kind in DIRECTED:
                 self.copied_from[link.target_id].append(link)
+                if link.direction_evidence.startswith("undecided"):
+                    self.undecided_with[link.source_id].add(link.target_id)
         self.quotes: dict[str, list[Quote]] = defaultdict(list)
         for quote in quotes:
             self.quotes[quote.article_id].append(quote)
@@ -328,7 +331,9 @@ class _Tracer:
         for link in self.copied_from.get(article_id, ()):
             if link.source_id in mentions and link.source_id not in path:
                 inner = self._trace(link.source_id, mentions, path)
-                step = f"{link.kind} copy of {self._label(link.source_id)}"
+                source = self._label(link.source_id)
+                either = article_id in self.undecided_with.get(link.source_id, ())
+                step = f"{link.kind} {'either way with' if either else 'copy of'} {source}"
                 return replace(inner, steps=(label, step, *inner.steps[1:]))
         if trace := self._speaker(mention):
             via = self._citation_for(mention)
@@ -350,6 +355,9 @@ class _Tracer:
             origin = Origin(kind="own_reporting", name=name, evidence=(_span(mention),))
             return _Trace(f"upstream:{members[0]}", origin, (label, "shares an upstream", name))
         name = f"own reporting of {label}"
+        copies = sorted(a for a in self.undecided_with.get(article_id, ()) if a in mentions)
+        if copies:  # which of them copied which, no evidence said
+            name += "".join(f" or {self._label(a)}" for a in copies)
         origin = Origin(kind="own_reporting", name=name, evidence=(_span(mention),))
         return _Trace(f"own:{article_id}", origin, (label, name))
 

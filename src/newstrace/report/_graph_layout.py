@@ -51,7 +51,8 @@ class Node:
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    """A directed edge to draw, ``source`` feeding ``target``."""
+    """An edge to draw, ``source`` feeding ``target``; drawn without an arrow
+    head when not ``directed`` (the evidence did not order them)."""
 
     source: str
     target: str
@@ -59,6 +60,7 @@ class Edge:
     label: str = ""
     tip: str = ""
     href: str = ""
+    directed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class PlacedEdge:
     tip: str
     href: str
     bus: str = ""  # the bundled, shared part of the route (grey); ``path`` is the stub
+    directed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +232,9 @@ def _route_bundled(
             x1, y1 = source.x + source.w / 2, source.y + source.h
             controls = f"C{x1:.1f},{y1 + 40:.1f} {x2 - 40:.1f},{y2:.1f}"
             path = f"M{x1:.1f},{y1:.1f} {controls} {x2:.1f},{y2:.1f}"
-            placed.append(PlacedEdge(path, edge.kind, "", x2, y2, edge.tip, edge.href))
+            placed.append(
+                PlacedEdge(path, edge.kind, "", x2, y2, edge.tip, edge.href, "", edge.directed)
+            )
             continue
         wide = out_slot.gap_after > 2 * STUB + LANES * LANE_GAP
         trunk = x1 + (STUB + lane[edge.source] * LANE_GAP if wide else out_slot.gap_after / 2)
@@ -241,7 +246,9 @@ def _route_bundled(
             points = [(x1, y1), (trunk, y1), (trunk, corridor), (entry, corridor), (entry, y2)]
             bus = _polyline(points)
         stub = _polyline([(entry, y2), (x2, y2)])
-        placed.append(PlacedEdge(stub, edge.kind, "", x2, y2, edge.tip, edge.href, bus))
+        placed.append(
+            PlacedEdge(stub, edge.kind, "", x2, y2, edge.tip, edge.href, bus, edge.directed)
+        )
     return placed
 
 
@@ -276,7 +283,11 @@ def _route(
                     f"M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
                 )
             label = edge.label if labelled and len(group) <= 3 else ""
-            placed.append(PlacedEdge(path, edge.kind, label, x2 - 6, y2 - 4, edge.tip, edge.href))
+            placed.append(
+                PlacedEdge(
+                    path, edge.kind, label, x2 - 6, y2 - 4, edge.tip, edge.href, "", edge.directed
+                )
+            )
     return placed
 
 
@@ -344,9 +355,7 @@ def _moved(p: PlacedNode, dx: float, dy: float) -> PlacedNode:
 
 def _moved_edge(e: PlacedEdge, dx: float, dy: float) -> PlacedEdge:
     bus = _shift_path(e.bus, dx, dy) if e.bus else ""
-    return PlacedEdge(
-        _shift_path(e.path, dx, dy), e.kind, e.label, e.lx + dx, e.ly + dy, e.tip, e.href, bus
-    )
+    return replace(e, path=_shift_path(e.path, dx, dy), lx=e.lx + dx, ly=e.ly + dy, bus=bus)
 
 
 def _shift_path(path: str, dx: float, dy: float) -> str:

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from newstrace.model import Brief, Reuse
 from newstrace.report._graph_layout import Edge, Layout, Node, layout
-from newstrace.report._view import Edges, shorten
+from newstrace.report._view import Edges, shorten, undecided
 
 
 class Ref(Protocol):
@@ -113,7 +113,13 @@ def _reuse_edges(edges: Edges, nodes: dict[str, Node]) -> list[Edge]:
 
 def _edge(edge: Reuse, index: int, nodes: dict[str, Node]) -> Edge:
     kind = edge.kind.replace("_", " ")
-    tip = f"{kind} · score {edge.score:.2f} · direction confidence {edge.direction_confidence:.2f}"
+    directed = not undecided(edge)
+    direction = (
+        f"direction confidence {edge.direction_confidence:.2f}"
+        if directed
+        else "direction undecided"
+    )
+    tip = f"{kind} · score {edge.score:.2f} · {direction}"
     return Edge(
         nodes[edge.source_id].id,
         nodes[edge.target_id].id,
@@ -121,6 +127,7 @@ def _edge(edge: Reuse, index: int, nodes: dict[str, Node]) -> Edge:
         kind,
         tip,
         f"#reuse-{index}",
+        directed,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from newstrace.model import Article, Brief, Claim
-from newstrace.report._view import label_for, shorten
+from newstrace.report._view import label_for, shorten, undecided
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ class TimelineRow:
     label: Link
     outlet: str
     title: str
-    copies: list[tuple[str, Link]]
+    copies: list[tuple[str, Link, bool]]  # (kind, article, either way: not ordered)
     flags: int
 
 
@@ -95,14 +95,16 @@ def origin_rows(
 def timeline_rows(
     brief: Brief, labels: dict[str, str], article_href: Callable[[str], str]
 ) -> list[TimelineRow]:
-    """Articles by publication time (undated last), each with the articles it copies."""
-    copies: dict[str, list[tuple[str, Link]]] = {}
+    """Articles by publication time (undated last), each with the articles it copies
+    (``(kind, article, either way)``: a link no evidence ordered is on both sides)."""
+    copies: dict[str, list[tuple[str, Link, bool]]] = {}
     for i, edge in enumerate(brief.reuse):
+        either = edge.kind == "shared_upstream" or undecided(edge)
         source = Link(label_for(labels, edge.source_id), f"#reuse-{i}")
-        copies.setdefault(edge.target_id, []).append((edge.kind, source))
-        if edge.kind == "shared_upstream":
+        copies.setdefault(edge.target_id, []).append((edge.kind, source, either))
+        if either:
             other = Link(label_for(labels, edge.target_id), f"#reuse-{i}")
-            copies.setdefault(edge.source_id, []).append((edge.kind, other))
+            copies.setdefault(edge.source_id, []).append((edge.kind, other, either))
     flags: dict[str, int] = {}
     for flag in brief.flags:
         flags[flag.article_id] = flags.get(flag.article_id, 0) + 1
@@ -114,7 +116,7 @@ def _timeline_row(
     article: Article,
     labels: dict[str, str],
     article_href: Callable[[str], str],
-    copies: dict[str, list[tuple[str, Link]]],
+    copies: dict[str, list[tuple[str, Link, bool]]],
     flags: dict[str, int],
 ) -> TimelineRow:
     when = article.published or ""

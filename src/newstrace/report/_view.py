@@ -151,11 +151,19 @@ def bare_quote(text: str) -> str:
 
 
 def edge_text(edge: Reuse, labels: dict[str, str]) -> str:
-    """``"B ← A verbatim 0.98"``; ``"A ↔ B shared upstream 0.87"``."""
+    """``"B ← A verbatim 0.98"``; ``"A ↔ B shared upstream 0.87"``;
+    ``"A ↔ B rewritten 0.66, direction undecided"``."""
     source, target = label_for(labels, edge.source_id), label_for(labels, edge.target_id)
     if edge.kind == "shared_upstream":
         return f"{source} ↔ {target} shared upstream {edge.score:.2f}"
+    if undecided(edge):
+        return f"{source} ↔ {target} {edge.kind} {edge.score:.2f}, direction undecided"
     return f"{target} ← {source} {edge.kind} {edge.score:.2f}"
+
+
+def undecided(edge: Reuse) -> bool:
+    """Whether no evidence ordered the two articles of a link (its order is arbitrary)."""
+    return edge.direction_evidence.startswith("undecided")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

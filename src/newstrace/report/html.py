@@ -52,6 +52,7 @@ from newstrace.report._view import (
     shorten,
     stance_counts,
     story_groups,
+    undecided,
     verdict,
 )
 
@@ -181,6 +182,7 @@ class ReuseView:
     target: ArticleRef
     pairs: list[PairView]
     open: bool
+    undecided: bool  # no evidence ordered the two: ``source``/``target`` is arbitrary
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -610,6 +612,7 @@ def _reuse_views(ctx: _Context) -> list[ReuseView]:
             target=ctx.ref(edge.target_id),
             pairs=[_pair_view(p) for p in _shown_pairs(edge)],
             open=any(p.substitutions for p in edge.aligned) or bool(edge.paraphrases),
+            undecided=undecided(edge),
         )
         for i, edge in enumerate(ctx.brief.reuse)
     ]
