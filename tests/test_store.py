@@ -429,3 +429,20 @@ def test_stored_json_that_msgspec_refuses_is_still_read(example_brief):
     found = decode_json(Reuse | None, json.dumps(data))  # NaN: not strict JSON
     assert found.kind == "an older kind" and found.score != found.score
     assert decode_json(Reuse | None, json.dumps(encode(link))) == link
+
+
+def test_multilingual_vectors_are_stored_and_read_back_by_the_next_analysis(tmp_path):
+    german = Path(__file__).parent / "data" / "reuse_de"  # a wire, its rewrite, an own report
+    (tmp_path / "later.txt").write_text(
+        "Budget vote\nThe council of Alderby voted on the budget on Tuesday.", encoding="utf-8"
+    )
+    with open_store(tmp_path / "p.db") as store:
+        ingest_store(store, [german])
+        first = analyze_store(store)
+        (link,) = first.brief.reuse
+        assert link.paraphrase_model == "multilingual-e5-small (4-bit)"
+        assert first.recomputed["multilingual_embeddings"] >= len(link.paraphrases)
+        ingest_store(store, [tmp_path / "later.txt"])
+        second = analyze_store(store)
+        assert second.brief.reuse == first.brief.reuse
+        assert "multilingual_embeddings" not in second.recomputed  # read from the store

@@ -36,7 +36,7 @@ from .claims import group_claims
 from .clean import Templates, clean_article, learn_templates, template_lines_in
 from .config import Settings
 from .corroborate import corroborate, provenance_graph
-from .embed import CachingEmbedder, MiniLMEmbedder
+from .embed import CachingEmbedder, Embedder, MiniLMEmbedder
 from .ingest import ingest
 from .model import Article, Brief, Citation, Claim, Quote, Reuse, Sentence, Skipped, Story
 from .quality import find_flags
@@ -326,7 +326,8 @@ class StoreAnalysis:
     analysis, ``dropped_stories`` are stored stories that no longer exist
     (their articles joined another story). ``recomputed`` counts, per stage,
     the articles (or article pairs, for ``reuse``) actually computed rather
-    than read from the store.
+    than read from the store; for ``embeddings`` (MiniLM) and
+    ``multilingual_embeddings`` (multilingual-e5-small), the sentence vectors.
     """
 
     brief: Brief
@@ -423,18 +424,20 @@ def analyze_store(
 
 
 class _StoredEmbedder(CachingEmbedder):
-    """An embedder whose vectors are read from, and saved to, the store."""
+    """An embedder whose vectors are read from, and saved to, the store, under
+    keys that start with ``prefix`` (one per model)."""
 
-    def __init__(self, inner: MiniLMEmbedder, store: Store) -> None:
-        self.inner, self.store, self.dimension = inner, store, inner.dimension
-        self.languages, self.name = inner.languages, inner.name
+    def __init__(self, inner: Embedder, store: Store, prefix: str = "minilm") -> None:
+        self.inner, self.store, self.prefix = inner, store, prefix
+        self.dimension, self.languages, self.name = inner.dimension, inner.languages, inner.name
+        self.calibration = getattr(inner, "calibration", (1.0, 0.0))
         self._cache: dict[str, np.ndarray] = {}
         self.fresh: dict[str, bytes] = {}
 
     def _fill(self, texts: Sequence[str]) -> list[str]:
         """The key of each text, after reading the stored vectors of those not
         known yet and embedding the rest in one call."""
-        keys = [_vector_key(t) for t in texts]
+        keys = [_vector_key(t, self.prefix) for t in texts]
         self._read_stored(dict.fromkeys(keys))
         todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         if todo:
@@ -448,11 +451,11 @@ class _StoredEmbedder(CachingEmbedder):
         ``compute`` (given the distinct missing texts, in the order ``embed`` batches them)."""
         from .store._dask import embedding_order
 
-        by_key = {_vector_key(t): t for t in texts}
+        by_key = {_vector_key(t, self.prefix): t for t in texts}
         self._read_stored(by_key)
         todo = embedding_order([t for k, t in by_key.items() if k not in self._cache])
         for text, data in zip(todo, compute(todo) if todo else [], strict=True):
-            key = _vector_key(text)
+            key = _vector_key(text, self.prefix)
             self._cache[key] = np.frombuffer(data, dtype=np.float32)
             self.fresh[key] = data
 
@@ -470,9 +473,9 @@ class _StoredEmbedder(CachingEmbedder):
         return count
 
 
-def _vector_key(text: str) -> str:
-    """The store's key of a text's MiniLM vector."""
-    return "minilm-" + hashlib.sha1(text.encode()).hexdigest()
+def _vector_key(text: str, prefix: str) -> str:
+    """The store's key of a text's vector by the model ``prefix`` names."""
+    return f"{prefix}-" + hashlib.sha1(text.encode()).hexdigest()
 
 
 @contextmanager
@@ -514,6 +517,7 @@ class _StoreRun:
         self.skips: list[Skipped] = []
         self.recomputed: dict[str, int] = {}
         self.embedder = _StoredEmbedder(MiniLMEmbedder(), store)
+        self.multilingual = _StoredEmbedder(default_multilingual(), store, prefix="e5")
         self.first_time: set[str] = set()  # articles never cleaned before this run
         self.recleaned: set[str] = set()  # articles whose cleaned text was (re)computed
         self.cleaned: list[Article] = []  # those of them cleaned, saved with the brief
@@ -548,6 +552,8 @@ class _StoreRun:
             self.progress,
         )
         self.recomputed["embeddings"] = self.embedder.save()
+        if made := self.multilingual.save():
+            self.recomputed["multilingual_embeddings"] = made
         return brief
 
     def clean(self, articles: list[Article]) -> list[Article]:
@@ -780,7 +786,7 @@ class _StoreRun:
                 open_links,
                 settings=self.settings,
                 embedder=self.embedder,
-                multilingual=default_multilingual(),
+                multilingual=self.multilingual,
             )
         pruned = {id(link) for link in prune_redundant(open_links)}
         links = [
