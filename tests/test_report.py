@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -269,29 +270,44 @@ def test_substitutions_are_marked(brief: Brief) -> None:
     assert re.search(r'<mark class="sub"[^>]*>manager</mark>', html)
 
 
-def test_paraphrased_sentences_are_shown_side_by_side_with_dropped_and_added_words() -> None:
-    source_text = "Seven workers were hurt when the crane fell at the port on Friday."
-    target_text = "The crane collapse at the port injured seven workers, officials said."
+def two_article_brief(
+    source_text: str, target_text: str, pairs: dict[str, list[tuple[int, float, str]]], **link: Any
+) -> Brief:
+    """Articles A and B (their sentences split at ". ") and one ``Reuse`` link from A to B:
+    ``pairs`` gives its ``aligned`` and ``paraphrases`` as (sentence, similarity, kind)."""
     source = Article(id="src", source_path="src.txt", raw_text=source_text, text=source_text)
     target = Article(id="tgt", source_path="tgt.txt", raw_text=target_text, text=target_text)
-    pair = AlignedPair(
-        source=_span(source, source_text),
-        target=_span(target, target_text),
-        similarity=0.81,
-        kind="paraphrase",
-    )
-    link = Reuse(
-        source_id="src",
-        target_id="tgt",
+    first, second = source_text.split(". "), target_text.split(". ")
+    made = {
+        field: tuple(
+            AlignedPair(
+                source=_span(source, first[i]),
+                target=_span(target, second[i]),
+                similarity=similarity,
+                kind=kind,  # type: ignore[arg-type]
+            )
+            for i, similarity, kind in rows
+        )
+        for field, rows in pairs.items()
+    }
+    reuse = Reuse(source_id="src", target_id="tgt", direction_confidence=0.5, **made, **link)
+    return Brief(articles=(source, target), reuse=(reuse,))
+
+
+def section_of(html: str, name: str, following: str) -> str:
+    return html[html.index(f'<section id="{name}">') : html.index(f'<section id="{following}">')]
+
+
+def test_paraphrased_sentences_are_shown_side_by_side_with_dropped_and_added_words() -> None:
+    brief = two_article_brief(
+        "Seven workers were hurt when the crane fell at the port on Friday.",
+        "The crane collapse at the port injured seven workers, officials said.",
+        {"paraphrases": [(0, 0.81, "paraphrase")]},
         kind="rewritten",
         score=0.6,
-        direction_confidence=0.5,
-        paraphrases=(pair,),
         paraphrase_model="multilingual-e5-small (4-bit)",
     )
-    brief = Brief(articles=(source, target), reuse=(link,))
-    html = render_html(brief)
-    section = html[html.index('<section id="reuse">') :]
+    section = section_of(render_html(brief), "reuse", "flags")
     assert "1 aligned sentence · paraphrases by multilingual-e5-small (4-bit)" in section
     assert brief.to_dict()["reuse"][0]["paraphrase_model"] == "multilingual-e5-small (4-bit)"
     assert re.search(r'<mark class="drop"[^>]*>Friday</mark>', section)
@@ -300,64 +316,38 @@ def test_paraphrased_sentences_are_shown_side_by_side_with_dropped_and_added_wor
 
 
 def test_a_sentence_pair_both_aligned_and_paraphrased_is_shown_once() -> None:
-    source_text = "Seven workers were hurt when the crane fell. The port was closed on Friday."
-    target_text = "Seven dockers were hurt when the crane fell. Officials shut the port that day."
-    source = Article(id="src", source_path="src.txt", raw_text=source_text, text=source_text)
-    target = Article(id="tgt", source_path="tgt.txt", raw_text=target_text, text=target_text)
-    first, second = source_text.split(". "), target_text.split(". ")
-
-    def pair(i: int, similarity: float, kind: str) -> AlignedPair:
-        return AlignedPair(
-            source=_span(source, first[i]),
-            target=_span(target, second[i]),
-            similarity=similarity,
-            kind=kind,  # type: ignore[arg-type]
-        )
-
-    link = Reuse(
-        source_id="src",
-        target_id="tgt",
+    brief = two_article_brief(
+        "Seven workers were hurt when the crane fell. The port was closed on Friday.",
+        "Seven dockers were hurt when the crane fell. Officials shut the port that day.",
+        {
+            "aligned": [(0, 0.9, "substituted")],
+            "paraphrases": [(0, 0.95, "paraphrase"), (1, 0.8, "paraphrase")],
+        },
         kind="rewritten",
         score=0.6,
-        direction_confidence=0.5,
-        aligned=(pair(0, 0.9, "substituted"),),
-        paraphrases=(pair(0, 0.95, "paraphrase"), pair(1, 0.8, "paraphrase")),
     )
-    html = render_html(Brief(articles=(source, target), reuse=(link,)))
-    section = html[html.index('<section id="reuse">') : html.index('<section id="flags">')]
+    section = section_of(render_html(brief), "reuse", "flags")
     assert "2 aligned sentences" in section
     assert section.count('class="sim"') == 2 and "0.95" not in section
 
 
 def test_a_link_no_evidence_ordered_is_drawn_and_listed_without_a_direction() -> None:
-    first_text = "Seven workers were hurt when the crane fell at the port on Friday."
-    second_text = "Seven workers were injured when the crane fell at the port on Friday."
-    first = Article(id="one", source_path="one.txt", raw_text=first_text, text=first_text)
-    second = Article(id="two", source_path="two.txt", raw_text=second_text, text=second_text)
-    pair = AlignedPair(
-        source=_span(first, first_text),
-        target=_span(second, second_text),
-        similarity=0.9,
-        kind="substituted",
-    )
-    link = Reuse(
-        source_id="one",
-        target_id="two",
+    brief = two_article_brief(
+        "Seven workers were hurt when the crane fell at the port on Friday.",
+        "Seven workers were injured when the crane fell at the port on Friday.",
+        {"aligned": [(0, 0.9, "substituted")]},
         kind="spun",
         score=0.9,
-        direction_confidence=0.5,
-        aligned=(pair,),
         direction_evidence="undecided: no evidence orders them",
     )
-    brief = Brief(articles=(first, second), reuse=(link,))
     html = render_html(brief)
-    section = html[html.index('<section id="reuse">') : html.index('<section id="flags">')]
+    section = section_of(html, "reuse", "flags")
     assert "A ↔ B" in section and "direction undecided" in section and "←" not in section
-    families = html[html.index('<section id="families">') : html.index('<section id="origins">')]
+    families = section_of(html, "families", "origins")
     assert "A ↔ B" in families and "←" not in families
     edge = re.search(r'<a href="#reuse-0" class="ge k-spun">.*?</a>', families, re.S)
     assert edge and "marker-end" not in edge.group(0)
-    timeline = html[html.index('<section id="timeline">') : html.index('<section id="quotes">')]
+    timeline = section_of(html, "timeline", "quotes")
     assert timeline.count("with <a") == 2 and " of <a" not in timeline
     assert "A ↔ B spun 0.90, direction undecided" in render_markdown(brief)
 
