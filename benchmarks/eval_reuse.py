@@ -30,7 +30,9 @@ runs on any folder laid out like one of these (see each folder's README):
   similarity, 1 = same story … 4 = unrelated): real articles by other
   outlets, not reuse labels. Each pair is cleaned and run through
   ``find_reuse`` (language as labelled: rewrites are looked for with MiniLM
-  in English, with multilingual-e5-small elsewhere); the share of pairs linked, and the
+  in English, with multilingual-e5-small elsewhere and across two languages,
+  where the pairs that became translation candidates are counted apart);
+  the share of pairs linked, and the
   kinds, are printed by band of ``Overall``, then every link between
   articles the annotators rated as different stories (a link there is
   shared text, not shared news), with the aligned text it rests on.
@@ -51,7 +53,7 @@ import numpy as np
 from newstrace.config import Settings
 from newstrace.embed import MiniLMEmbedder
 from newstrace.model import Article, Sentence
-from newstrace.reuse import align_sentences, find_reuse, reuse_profile
+from newstrace.reuse import align_sentences, find_reuse, reuse_profile, rewrite_candidates
 from newstrace.segment import segment
 
 LABELS = ("cut", "light", "heavy", "non")
@@ -373,6 +375,7 @@ def eval_news_pairs(folder: Path, settings: Settings, embedder: MiniLMEmbedder, 
     if args.limit:
         rows = rows[: args.limit]
     linked: dict[str, Counter[str]] = {label: Counter() for _, label in BANDS}
+    across: dict[str, Counter[str]] = {label: Counter() for _, label in BANDS}
     different = []
     started = time.perf_counter()
     for row in rows:
@@ -385,6 +388,12 @@ def eval_news_pairs(folder: Path, settings: Settings, embedder: MiniLMEmbedder, 
         links = run_pair(first, second, settings, embedder)
         label = next(label for bound, label in BANDS if row["Overall"] <= bound)
         linked[label][links[0].kind if links else "none"] += 1
+        if first.language != second.language:
+            across[label]["pairs"] += 1
+            across[label]["candidates"] += bool(
+                rewrite_candidates([first, second], settings=settings)
+            )
+            across[label]["linked"] += bool(links)
         if links and label == BANDS[-1][1]:
             different.append((row, links[0]))
     elapsed = time.perf_counter() - started
@@ -395,6 +404,12 @@ def eval_news_pairs(folder: Path, settings: Settings, embedder: MiniLMEmbedder, 
         found = total - counts["none"]
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(counts.items()) if k != "none")
         print(f"  {label:>28}: {found}/{total} linked ({found / max(total, 1):.3f}) {kinds}")
+        if across[label]["pairs"]:
+            two = across[label]
+            print(
+                f"  {'of them in two languages':>28}: {two['pairs']} pairs, "
+                f"{two['candidates']} translation candidates, {two['linked']} linked"
+            )
     print(f"  links between different stories ({len(different)}), and the text they share:")
     for row, link in different:
         verbatim_first = sorted(link.aligned, key=lambda p: (p.kind != "verbatim", p.target.start))

@@ -1,4 +1,5 @@
 from collections import Counter
+from dataclasses import replace
 
 from newstrace.config import Settings
 from newstrace.reuse import align_sentences, candidate_pairs, classify, compare, find_reuse
@@ -753,3 +754,36 @@ def test_two_passages_taken_one_of_them_edited_are_partial_reuse_not_a_spun_copy
     assert link.kind == "partial"
     assert sorted(p.kind for p in link.aligned) == ["substituted", "verbatim"]
     assert max(link.source_coverage, link.target_coverage) < 0.5
+
+
+def test_names_and_numbers_are_the_words_a_translation_keeps():
+    from newstrace.reuse import names_and_numbers
+
+    english = "The crane fell on Friday. The union said Crane 7 had 3 complaints, Dana Okafor said."
+    german = "Der Kran stürzte am Freitag um. Kran 7 hatte 3 Beschwerden, sagte Dana Okafor."
+    assert names_and_numbers(english) == ["friday", "7", "3", "dana", "okafor"]
+    assert {"7", "3", "dana", "okafor"} <= set(names_and_numbers(german))
+
+
+def test_a_translation_is_a_rewrite_across_languages_and_other_reports_are_not():
+    from pathlib import Path
+
+    from newstrace.clean import clean_article
+    from newstrace.ingest import read_article
+
+    root = Path(__file__).parents[1]
+    paths = {
+        "courier": root / "examples" / "corpus" / "07_courier_independent.txt",
+        "wire": root / "examples" / "corpus" / "01_npa_wire.txt",
+        "courier_de": root / "tests" / "data" / "translations" / "courier_de.txt",
+        "wire_es": root / "tests" / "data" / "translations" / "wire_es.txt",
+    }
+    items = [replace(clean_article(read_article(p)), id=name) for name, p in paths.items()]
+    assert [a.language for a in items] == ["en", "en", "de", "es"]
+    links = find_reuse(items, {a.id: segment(a) for a in items})
+    found = {frozenset((r.source_id, r.target_id)): r for r in links}
+    assert set(found) == {frozenset(("courier", "courier_de")), frozenset(("wire", "wire_es"))}
+    for link in found.values():
+        assert link.kind == "rewritten" and link.target_coverage >= 0.5
+        assert link.paraphrase_model == "multilingual-e5-small (4-bit)"
+        assert link.direction_evidence.startswith("undecided")  # no dates, no credit line

@@ -49,6 +49,7 @@ group of ``shared_upstream`` links into one ``Upstream`` record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -62,7 +63,7 @@ from ._align import align, align_sentences, coverage, fact_agreement, template_s
 from ._multilingual import E5Embedder
 from ._signatures import ShingleHasher, rare_pair_terms
 from ._signatures import candidate_pairs as signature_pairs
-from ._text import content_words, parse_time, shingles, words
+from ._text import STOPWORDS, content_words, fold, parse_time, shingles, words
 from .config import Settings
 from .embed import Embedder, MiniLMEmbedder, trained_on
 from .model import AlignedPair, Article, Reuse, Sentence, Upstream
@@ -410,9 +411,52 @@ def posting_limit(settings: Settings, articles: int) -> int:
 def rewrite_candidates(articles: Sequence[Article], *, settings: Settings) -> list[tuple[str, str]]:
     """Pairs that share enough rare terms (names, places, and pairs of them) to be worth a
     paraphrase alignment: blocking on terms in at most ``max_posting`` articles, so never
-    all pairs (see ``rewrite_rows``)."""
-    rows = rewrite_rows([a.text for a in articles], settings=settings)
+    all pairs (see ``rewrite_rows``); with ``settings.paraphrase_multilingual``, pairs in
+    two languages that share enough rare names and numbers too (``translation_rows``)."""
+    texts = [a.text for a in articles]
+    rows = rewrite_rows(texts, settings=settings)
+    languages = [a.language for a in articles]
+    if settings.paraphrase_multilingual and len({lang for lang in languages if lang}) > 1:
+        across = translation_rows(texts, languages, settings=settings)
+        rows = np.unique(np.concatenate([rows, across]), axis=0)
     return sorted((articles[i].id, articles[j].id) for i, j in rows.tolist())
+
+
+_NAME_OR_NUMBER = re.compile(r"\d+|\b[^\W\d_][\w'’-]*", re.UNICODE)
+
+
+def names_and_numbers(text: str) -> list[str]:
+    """The words a translation keeps: digit runs, and capitalised words the text never
+    writes in lower case (names; a sentence's first word only when it is one), folded."""
+    tokens = _NAME_OR_NUMBER.findall(text)
+    lower = {t for t in tokens if t.islower()}
+    kept = (t for t in tokens if t.isdigit() or (t[0].isupper() and t.lower() not in lower))
+    return [word for word in map(fold, kept) if word not in STOPWORDS]
+
+
+def translation_rows(
+    texts: Sequence[str], languages: Sequence[str | None], *, settings: Settings
+) -> np.ndarray:
+    """``(k, 2)`` rows ``(i, j)``, ``i < j``, of pairs of texts in two known languages
+    that share at least ``REWRITE_MIN_SHARED`` rare names and numbers
+    (``names_and_numbers``), and ``paraphrase_candidate_containment`` of the smaller
+    side's: the candidates for a translation. Words in the same language are
+    left to ``rewrite_rows``."""
+    hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
+    signatures = [hasher.shingles(names_and_numbers(text)) for text in texts]
+    rows = signature_pairs(
+        signatures,
+        min_shared=REWRITE_MIN_SHARED,
+        min_containment=settings.paraphrase_candidate_containment,
+        max_posting=settings.max_posting,
+        rare_only=True,
+    )[:, :2]
+    first, second = rows[:, 0].tolist(), rows[:, 1].tolist()
+    keep = [
+        bool(languages[i] and languages[j] and languages[i] != languages[j])
+        for i, j in zip(first, second, strict=True)
+    ]
+    return rows[np.array(keep, dtype=bool)] if len(rows) else rows
 
 
 def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
@@ -575,16 +619,25 @@ def compare_rewrite(
     if not direction.first_is_source:
         first, second = second, first
         first_sentences, second_sentences = second_sentences, first_sentences
+    across = bool(first.language and second.language and first.language != second.language)
     pairs = para.paraphrase_pairs(
         first_sentences,
         second_sentences,
         embedder=embedder,
-        threshold=settings.paraphrase_similarity,
+        threshold=(
+            settings.paraphrase_similarity_crosslingual
+            if across
+            else settings.paraphrase_similarity
+        ),
     )
     source_coverage = _eligible_share(first_sentences, pairs)
     target_coverage = _eligible_share(second_sentences, pairs)
     confidence, evidence = direction.confidence, direction.evidence
-    if evidence.startswith("undecided") and abs(source_coverage - target_coverage) >= 0.1:
+    if (
+        not across  # sentences split otherwise in two languages: shares order nothing
+        and evidence.startswith("undecided")
+        and abs(source_coverage - target_coverage) >= 0.1
+    ):
         confidence, evidence = 0.6, "containment: the less paraphrased article is the source"
         if source_coverage > target_coverage:
             pairs = [_swap(p) for p in pairs]

@@ -183,6 +183,7 @@ class ReuseView:
     pairs: list[PairView]
     open: bool
     undecided: bool  # no evidence ordered the two: ``source``/``target`` is arbitrary
+    languages: str  # "de → en" when the two are in different languages, else ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -613,9 +614,19 @@ def _reuse_views(ctx: _Context) -> list[ReuseView]:
             pairs=[_pair_view(p) for p in _shown_pairs(edge)],
             open=any(p.substitutions for p in edge.aligned) or bool(edge.paraphrases),
             undecided=undecided(edge),
+            languages=_languages(ctx.brief, edge),
         )
         for i, edge in enumerate(ctx.brief.reuse)
     ]
+
+
+def _languages(brief: Brief, edge: Reuse) -> str:
+    """``"de → en"`` when a link joins articles in two languages (a translation), else ""."""
+    source = brief.article(edge.source_id).language
+    target = brief.article(edge.target_id).language
+    if not source or not target or source == target:
+        return ""
+    return f"{source} ↔ {target}" if undecided(edge) else f"{source} → {target}"
 
 
 def _shown_pairs(edge: Reuse) -> list[AlignedPair]:
