@@ -765,6 +765,19 @@ def test_names_and_numbers_are_the_words_a_translation_keeps():
     assert {"7", "3", "dana", "okafor"} <= set(names_and_numbers(german))
 
 
+def test_translation_candidates_join_two_known_languages_only():
+    from newstrace.reuse import translation_rows
+
+    texts = [
+        "Dana Okafor met Ruth Abernethy in Vessmark on 14 March 2026.",
+        "Dana Okafor traf Ruth Abernethy am 14. März 2026 in Vessmark.",
+        "Dana Okafor and Ruth Abernethy were in Vessmark on 14 March 2026.",
+        "Dana Okafor met Ruth Abernethy in Vessmark on 14 March 2026, they said.",
+    ]
+    rows = translation_rows(texts, ["en", "de", None, "en"], settings=Settings())
+    assert sorted(map(tuple, rows.tolist())) == [(0, 1), (1, 3)]
+
+
 def test_a_translation_is_a_rewrite_across_languages_and_other_reports_are_not():
     from pathlib import Path
 

@@ -50,7 +50,7 @@ group of ``shared_upstream`` links into one ``Upstream`` record.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from math import isqrt
@@ -437,33 +437,29 @@ def names_and_numbers(text: str) -> list[str]:
 def translation_rows(
     texts: Sequence[str], languages: Sequence[str | None], *, settings: Settings
 ) -> np.ndarray:
-    """``(k, 2)`` rows ``(i, j)``, ``i < j``, of pairs of texts in two known languages
-    that share at least ``REWRITE_MIN_SHARED`` rare names and numbers
-    (``names_and_numbers``), and ``paraphrase_candidate_containment`` of the smaller
-    side's: the candidates for a translation. Words in the same language are
-    left to ``rewrite_rows``."""
-    hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
-    signatures = [hasher.shingles(names_and_numbers(text)) for text in texts]
-    rows = signature_pairs(
-        signatures,
-        min_shared=REWRITE_MIN_SHARED,
-        min_containment=settings.paraphrase_candidate_containment,
-        max_posting=settings.max_posting,
-        rare_only=True,
-    )[:, :2]
-    first, second = rows[:, 0].tolist(), rows[:, 1].tolist()
+    """``(k, 2)`` rows ``(i, j)``, ``i < j``, of the candidates for a translation:
+    pairs of texts in two known languages blocked as ``rewrite_rows`` blocks
+    rewrites, on their names and numbers (``names_and_numbers``) instead of
+    their content words. Pairs in one language are left to ``rewrite_rows``."""
+    rows = rewrite_rows(texts, settings=settings, terms=names_and_numbers)
     keep = [
         bool(languages[i] and languages[j] and languages[i] != languages[j])
-        for i, j in zip(first, second, strict=True)
+        for i, j in rows.tolist()
     ]
     return rows[np.array(keep, dtype=bool)] if len(rows) else rows
 
 
-def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
+def rewrite_rows(
+    texts: Sequence[str],
+    *,
+    settings: Settings,
+    terms: Callable[[str], list[str]] = content_words,
+) -> np.ndarray:
     """``(k, 2)`` rows ``(i, j)``, ``i < j``, of the rewrite candidates among texts.
 
     Two blockings, whose candidates are joined; a term is rare when it is in
-    at most ``max_posting`` articles.
+    at most ``max_posting`` articles. Words are ``terms(text)`` (content
+    words; ``names_and_numbers`` for translations).
 
     * Words: a pair of articles sharing at least ``REWRITE_MIN_SHARED`` rare
       content words, and at least ``paraphrase_candidate_containment`` (c)
@@ -491,7 +487,7 @@ def rewrite_rows(texts: Sequence[str], *, settings: Settings) -> np.ndarray:
         )[:, :2]
 
     hasher = ShingleHasher(size=1, sample=1, seed=settings.seed)
-    singles = [hasher.shingles(content_words(text)) for text in texts]
+    singles = [hasher.shingles(terms(text)) for text in texts]
     del hasher
     containment = settings.paraphrase_candidate_containment
     alone = block(singles, containment)
