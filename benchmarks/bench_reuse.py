@@ -21,8 +21,9 @@ and links a common source explains are pruned, giving recall and precision
 after verification, then a diagnosis of the false links (by kind, same story
 or not, the two articles' roles, score) with a few examples. ``--topical``
 gives each story its own vocabulary (see ``synthetic.generate``).
-``--rewrites`` also times the rewrite candidates (``reuse.rewrite_rows``) and,
-for comparison, the rare-words-only generator they replaced; with
+``--rewrites`` also times the rewrite candidates (``reuse.rewrite_rows``),
+for comparison the rare-words-only generator they replaced, and the
+translation candidates with half the articles labelled German; with
 ``--verify-rewrites N`` a sample of N pairs of each group of them (planted
 or not, made by both generators or the new one only) is aligned with MiniLM.
 """
@@ -54,6 +55,7 @@ from newstrace.reuse import (  # noqa: E402
     posting_limit,
     prune_redundant,
     rewrite_rows,
+    translation_rows,
 )
 from newstrace.segment import segment  # noqa: E402
 
@@ -75,6 +77,17 @@ def ours_rewrites(texts: list[str], sample: int, settings: Settings) -> set[tupl
     """Candidates for the paraphrase stage: rare content words and rare pairs of
     them (``reuse.rewrite_candidates``)."""
     rows = rewrite_rows(texts, settings=settings)
+    return {(int(i), int(j)) for i, j in rows.tolist()}
+
+
+def translation_candidates(
+    texts: list[str], sample: int, settings: Settings
+) -> set[tuple[int, int]]:
+    """The translation candidates (``reuse.translation_rows``), with every other article
+    labelled German: the cost of blocking a two-language corpus on names and numbers
+    (only pairs across the two labels are kept, so recall counts those alone)."""
+    languages = ["en" if i % 2 else "de" for i in range(len(texts))]
+    rows = translation_rows(texts, languages, settings=settings)
     return {(int(i), int(j)) for i, j in rows.tolist()}
 
 
@@ -353,6 +366,7 @@ def main() -> None:
     if args.rewrites:
         methods.append(("newstrace-rewrite-candidates", ours_rewrites))
         methods.append(("rare-words-only (before)", rare_words_rewrites))
+        methods.append(("translation-candidates (half labelled de)", translation_candidates))
     for name, method in methods:
         pairs, elapsed, peak_delta, peak = measure(method, texts, args.sample, settings)
         results[name] = (pairs, elapsed, peak_delta)
