@@ -113,6 +113,42 @@ def test_a_story_in_a_language_the_embedder_was_not_trained_on_is_grouped_withou
     assert len(group_claims(sentences, embedder=KeywordEmbedder(), languages=other)) == 1
 
 
+def test_a_story_keeps_the_embedder_for_its_english_articles_and_joins_a_translation():
+    from newstrace._align import sentence_span
+    from newstrace.model import AlignedPair, Reuse
+
+    class EnglishKeywords(KeywordEmbedder):
+        languages = frozenset({"en"})
+
+    sentences = sentences_of(
+        a="Seven dock workers were hurt when the crane fell over on Monday morning.",
+        b="A crane toppled at the harbour, leaving several labourers in hospital overnight.",
+        c="Sieben Hafenarbeiter wurden verletzt, als der Kran am Montagmorgen umstürzte.",
+    )
+    languages = {"a": "en", "b": "en", "c": "de"}
+    (claim,) = group_claims(sentences, embedder=EnglishKeywords(), languages=languages)
+    assert {m.article_id for m in claim.mentions} == {"a", "b"}  # c alone kept it out before
+
+    paraphrase = AlignedPair(
+        source=sentence_span(sentences["a"][0]),
+        target=sentence_span(sentences["c"][0]),
+        similarity=0.8,
+        kind="paraphrase",  # type: ignore[arg-type]
+    )
+    translation = Reuse(
+        source_id="a",
+        target_id="c",
+        kind="rewritten",
+        score=0.8,
+        direction_confidence=0.5,
+        paraphrases=(paraphrase,),
+    )
+    (claim,) = group_claims(
+        sentences, [translation], embedder=EnglishKeywords(), languages=languages
+    )
+    assert {m.article_id for m in claim.mentions} == {"a", "b", "c"}
+
+
 def units_of(text):
     from newstrace.claims import claim_units
 

@@ -210,9 +210,11 @@ def group_claims(
     """Group the claim units of every story into claims (story by story).
 
     Without an ``embedder`` only reuse alignment and word overlap group units;
-    so are those of a story with an article in a language (``languages``:
-    article id → ISO 639-1 code) the embedder was not trained on, where its
-    cosines would join different claims about one subject.
+    so are those of an article in a language (``languages``: article id →
+    ISO 639-1 code) the embedder was not trained on, where its cosines would
+    join different claims about one subject, while the story's other articles
+    keep the embedder. A translation's sentences join their source's through
+    the paraphrases of its ``rewritten`` link.
     """
     settings = settings or Settings()
     languages = languages or {}
@@ -221,9 +223,9 @@ def group_claims(
     claims: list[Claim] = []
     for story in stories:
         units = [u for a in story.article_ids for u in claim_units(sentences.get(a, ()))]
-        readable = all(trained_on(embedder, languages.get(a)) for a in story.article_ids)
+        readable = {a for a in story.article_ids if trained_on(embedder, languages.get(a))}
         story_embedder = embedder if readable else None
-        claims.extend(_story_claims(story, units, reuse, settings, story_embedder))
+        claims.extend(_story_claims(story, units, reuse, settings, story_embedder, readable))
     return tuple(claims)
 
 
@@ -297,18 +299,25 @@ def _story_claims(
     reuse: Sequence[Reuse],
     settings: Settings,
     embedder: Embedder | None,
+    readable: set[str],
 ) -> list[Claim]:
     keys = {_key(s): s for s in candidates}
     stances = {key: unit_stance(s) for key, s in keys.items()}
     groups = UnionFind(keys)
     units = list(keys.values())
-    texts = [u.compare_text or u.text for u in units]
-    vectors = embedder.embed(texts) if embedder and units else None
-    pairs = _aligned_pairs(reuse, units, vectors)
+    read = [i for i, u in enumerate(units) if embedder and u.article_id in readable]
+    vectors = None
+    if read:
+        embedded = embedder.embed([units[i].compare_text or units[i].text for i in read])
+        vectors = {i: embedded[row] for row, i in enumerate(read)}
+    pairs = _aligned_pairs(reuse, units, vectors) + _translated_pairs(reuse, units, readable)
     if vectors is None:
         pairs += _similar_pairs(units, settings)
     else:
-        pairs += _paraphrase_pairs(units, vectors)
+        pairs += _paraphrase_pairs([units[i] for i in read], np.stack(list(vectors.values())))
+        if len(read) < len(units):
+            unread = {u.article_id for u in units} - readable
+            pairs += [p for p in _similar_pairs(units, settings) if {p[0][0], p[1][0]} & unread]
     for first, second in pairs:
         if (stances[first] == "denied") == (stances[second] == "denied"):
             groups.union(first, second)
@@ -390,7 +399,7 @@ def _statement(mentions: list[ClaimUnit]) -> str:
 
 
 def _aligned_pairs(
-    reuse: Sequence[Reuse], units: list[ClaimUnit], vectors: np.ndarray | None
+    reuse: Sequence[Reuse], units: list[ClaimUnit], vectors: Mapping[int, np.ndarray] | None
 ) -> list[tuple[Key, Key]]:
     """Units of sentences the reuse stage aligned: each with its closest counterpart."""
     by_sentence: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -418,10 +427,37 @@ def _sentence_of(units: list[ClaimUnit], span: Span) -> tuple[str, int] | None:
     return None
 
 
-def _closeness(units: list[ClaimUnit], vectors: np.ndarray | None, i: int, j: int) -> float:
-    if vectors is not None:
+def _closeness(
+    units: list[ClaimUnit], vectors: Mapping[int, np.ndarray] | None, i: int, j: int
+) -> float:
+    """The cosine of two units' vectors when both have one, else their word overlap."""
+    if vectors is not None and i in vectors and j in vectors:
         return float(vectors[i] @ vectors[j])
     return _dice(set(content_words(units[i].text)), set(content_words(units[j].text)))
+
+
+def _translated_pairs(
+    reuse: Sequence[Reuse], units: list[ClaimUnit], readable: set[str]
+) -> list[tuple[Key, Key]]:
+    """Units of the sentence pairs a ``rewritten`` link paraphrases across two languages
+    (one side unreadable to the claims embedder): the k-th unit of one sentence with the
+    k-th of the other, when the two split into as many units."""
+    by_sentence: dict[tuple[str, int], list[ClaimUnit]] = defaultdict(list)
+    for unit in units:
+        by_sentence[(unit.article_id, unit.index)].append(unit)
+    pairs = []
+    for link in reuse:
+        if {link.source_id, link.target_id} <= readable:
+            continue
+        for pair in link.paraphrases:
+            first = _sentence_of(units, pair.source)
+            second = _sentence_of(units, pair.target)
+            if first is None or second is None:
+                continue
+            left, right = by_sentence[first], by_sentence[second]
+            if len(left) == len(right):
+                pairs += [(_key(a), _key(b)) for a, b in zip(left, right, strict=True)]
+    return pairs
 
 
 def _similar_pairs(candidates: list[ClaimUnit], settings: Settings) -> list[tuple[Key, Key]]:
