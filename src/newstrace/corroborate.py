@@ -272,7 +272,7 @@ class _Tracer:
                 self.upstream.union(link.source_id, link.target_id)
             elif link.kind in DIRECTED:
                 self.copied_from[link.target_id].append(link)
-                if link.direction_evidence.startswith("undecided"):
+                if link.undecided:
                     self.undecided_with[link.source_id].add(link.target_id)
         self.quotes: dict[str, list[Quote]] = defaultdict(list)
         for quote in quotes:

@@ -209,6 +209,11 @@ class Reuse:
     direction_evidence: str = ""
     paraphrase_model: str = ""
 
+    @property
+    def undecided(self) -> bool:
+        """Whether no evidence ordered the two articles (the order of the ids is arbitrary)."""
+        return self.direction_evidence.startswith("undecided")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Upstream:

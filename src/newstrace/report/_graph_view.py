@@ -24,7 +24,7 @@ from typing import Protocol
 
 from newstrace.model import Brief, Reuse
 from newstrace.report._graph_layout import Edge, Layout, Node, layout
-from newstrace.report._view import Edges, shorten, undecided
+from newstrace.report._view import Edges, shorten
 
 
 class Ref(Protocol):
@@ -113,7 +113,7 @@ def _reuse_edges(edges: Edges, nodes: dict[str, Node]) -> list[Edge]:
 
 def _edge(edge: Reuse, index: int, nodes: dict[str, Node]) -> Edge:
     kind = edge.kind.replace("_", " ")
-    directed = not undecided(edge)
+    directed = not edge.undecided
     direction = (
         f"direction confidence {edge.direction_confidence:.2f}"
         if directed

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from newstrace.model import Article, Brief, Claim
-from newstrace.report._view import label_for, shorten, undecided
+from newstrace.report._view import label_for, shorten
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,7 @@ def timeline_rows(
     (``(kind, article, either way)``: a link no evidence ordered is on both sides)."""
     copies: dict[str, list[tuple[str, Link, bool]]] = {}
     for i, edge in enumerate(brief.reuse):
-        either = edge.kind == "shared_upstream" or undecided(edge)
+        either = edge.kind == "shared_upstream" or edge.undecided
         source = Link(label_for(labels, edge.source_id), f"#reuse-{i}")
         copies.setdefault(edge.target_id, []).append((edge.kind, source, either))
         if either:

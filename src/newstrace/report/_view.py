@@ -156,14 +156,9 @@ def edge_text(edge: Reuse, labels: dict[str, str]) -> str:
     source, target = label_for(labels, edge.source_id), label_for(labels, edge.target_id)
     if edge.kind == "shared_upstream":
         return f"{source} ↔ {target} shared upstream {edge.score:.2f}"
-    if undecided(edge):
+    if edge.undecided:
         return f"{source} ↔ {target} {edge.kind} {edge.score:.2f}, direction undecided"
     return f"{target} ← {source} {edge.kind} {edge.score:.2f}"
-
-
-def undecided(edge: Reuse) -> bool:
-    """Whether no evidence ordered the two articles of a link (its order is arbitrary)."""
-    return edge.direction_evidence.startswith("undecided")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -52,7 +52,6 @@ from newstrace.report._view import (
     shorten,
     stance_counts,
     story_groups,
-    undecided,
     verdict,
 )
 
@@ -613,7 +612,7 @@ def _reuse_views(ctx: _Context) -> list[ReuseView]:
             target=ctx.ref(edge.target_id),
             pairs=[_pair_view(p) for p in _shown_pairs(edge)],
             open=any(p.substitutions for p in edge.aligned) or bool(edge.paraphrases),
-            undecided=undecided(edge),
+            undecided=edge.undecided,
             languages=_languages(ctx.brief, edge),
         )
         for i, edge in enumerate(ctx.brief.reuse)
@@ -626,7 +625,7 @@ def _languages(brief: Brief, edge: Reuse) -> str:
     target = brief.article(edge.target_id).language
     if not source or not target or source == target:
         return ""
-    return f"{source} ↔ {target}" if undecided(edge) else f"{source} → {target}"
+    return f"{source} ↔ {target}" if edge.undecided else f"{source} → {target}"
 
 
 def _shown_pairs(edge: Reuse) -> list[AlignedPair]:
