@@ -271,12 +271,20 @@ def test_substitutions_are_marked(brief: Brief) -> None:
 
 
 def two_article_brief(
-    source_text: str, target_text: str, pairs: dict[str, list[tuple[int, float, str]]], **link: Any
+    source_text: str,
+    target_text: str,
+    pairs: dict[str, list[tuple[int, float, str]]],
+    languages: tuple[str | None, str | None] = (None, None),
+    **link: Any,
 ) -> Brief:
     """Articles A and B (their sentences split at ". ") and one ``Reuse`` link from A to B:
     ``pairs`` gives its ``aligned`` and ``paraphrases`` as (sentence, similarity, kind)."""
-    source = Article(id="src", source_path="src.txt", raw_text=source_text, text=source_text)
-    target = Article(id="tgt", source_path="tgt.txt", raw_text=target_text, text=target_text)
+    source, target = (
+        Article(id=name, source_path=f"{name}.txt", raw_text=text, text=text, language=language)
+        for name, text, language in zip(
+            ("src", "tgt"), (source_text, target_text), languages, strict=True
+        )
+    )
     first, second = source_text.split(". "), target_text.split(". ")
     made = {
         field: tuple(
@@ -329,6 +337,22 @@ def test_a_sentence_pair_both_aligned_and_paraphrased_is_shown_once() -> None:
     section = section_of(render_html(brief), "reuse", "flags")
     assert "2 aligned sentences" in section
     assert section.count('class="sim"') == 2 and "0.95" not in section
+
+
+def test_a_translation_says_so_and_marks_no_word_as_dropped_or_added() -> None:
+    brief = two_article_brief(
+        "Seven workers were hurt when the crane fell at the port on Friday.",
+        "Sieben Arbeiter wurden verletzt, als der Kran am Freitag im Hafen umstürzte.",
+        {"paraphrases": [(0, 0.62, "paraphrase")]},
+        languages=("en", "de"),
+        kind="rewritten",
+        score=0.6,
+        direction_evidence="publication times",
+    )
+    section = section_of(render_html(brief), "reuse", "flags")
+    assert "across languages, en → de" in section
+    table = section[section.index('<table class="sbs">') :]
+    assert '<mark class="drop"' not in table and '<mark class="add"' not in table
 
 
 def test_a_link_no_evidence_ordered_is_drawn_and_listed_without_a_direction() -> None:

@@ -560,17 +560,19 @@ def _flags(ctx: _Context) -> list[SpanView]:
     ]
 
 
-def _pair_view(pair: AlignedPair) -> PairView:
+def _pair_view(pair: AlignedPair, *, translated: bool = False) -> PairView:
     """Both sides of an aligned pair: swapped words marked on each side, words
-    only the source has marked dropped and words only the copy has marked added."""
+    only the source has marked dropped and words only the copy has marked added
+    (not across two languages, where nearly every word would be)."""
     subs = pair.substitutions
     to_target = {a: f"became “{b}”" for a, b in subs}
     from_source = {b: f"was “{a}”" for a, b in subs}
     source = word_marks(pair.source.text, (a for a, _ in subs), "sub", to_target)
     target = word_marks(pair.target.text, (b for _, b in subs), "sub", from_source)
-    dropped, added = _word_diff(pair.source.text, pair.target.text)
-    source += [Mark(a, b, "drop", title="not in the copy", priority=1) for a, b in dropped]
-    target += [Mark(a, b, "add", title="not in the source", priority=1) for a, b in added]
+    if not translated:
+        dropped, added = _word_diff(pair.source.text, pair.target.text)
+        source += [Mark(a, b, "drop", title="not in the copy", priority=1) for a, b in dropped]
+        target += [Mark(a, b, "add", title="not in the source", priority=1) for a, b in added]
     return PairView(
         source=highlight(pair.source.text, source),
         target=highlight(pair.target.text, target),
@@ -603,20 +605,22 @@ def _diff_key(word: str) -> str:
 
 
 def _reuse_views(ctx: _Context) -> list[ReuseView]:
-    return [
-        ReuseView(
-            anchor=f"reuse-{i}",
-            kind=edge.kind,
-            edge=edge,
-            source=ctx.ref(edge.source_id),
-            target=ctx.ref(edge.target_id),
-            pairs=[_pair_view(p) for p in _shown_pairs(edge)],
-            open=any(p.substitutions for p in edge.aligned) or bool(edge.paraphrases),
-            undecided=edge.undecided,
-            languages=_languages(ctx.brief, edge),
-        )
-        for i, edge in enumerate(ctx.brief.reuse)
-    ]
+    return [_reuse_view(ctx, i, edge) for i, edge in enumerate(ctx.brief.reuse)]
+
+
+def _reuse_view(ctx: _Context, index: int, edge: Reuse) -> ReuseView:
+    languages = _languages(ctx.brief, edge)
+    return ReuseView(
+        anchor=f"reuse-{index}",
+        kind=edge.kind,
+        edge=edge,
+        source=ctx.ref(edge.source_id),
+        target=ctx.ref(edge.target_id),
+        pairs=[_pair_view(p, translated=bool(languages)) for p in _shown_pairs(edge)],
+        open=any(p.substitutions for p in edge.aligned) or bool(edge.paraphrases),
+        undecided=edge.undecided,
+        languages=languages,
+    )
 
 
 def _languages(brief: Brief, edge: Reuse) -> str:
