@@ -788,14 +788,20 @@ def test_a_translation_is_a_rewrite_across_languages_and_other_reports_are_not()
     paths = {
         "courier": root / "examples" / "corpus" / "07_courier_independent.txt",
         "wire": root / "examples" / "corpus" / "01_npa_wire.txt",
+        "denial": root / "examples" / "corpus" / "08_vpa_denial.txt",
         "courier_de": root / "tests" / "data" / "translations" / "courier_de.txt",
         "wire_es": root / "tests" / "data" / "translations" / "wire_es.txt",
+        "denial_fr": root / "tests" / "data" / "translations" / "denial_fr.txt",
     }
     items = [replace(clean_article(read_article(p)), id=name) for name, p in paths.items()]
-    assert [a.language for a in items] == ["en", "en", "de", "es"]
+    assert [a.language for a in items] == ["en", "en", "en", "de", "es", "fr"]
     links = find_reuse(items, {a.id: segment(a) for a in items})
     found = {frozenset((r.source_id, r.target_id)): r for r in links}
-    assert set(found) == {frozenset(("courier", "courier_de")), frozenset(("wire", "wire_es"))}
+    assert set(found) == {
+        frozenset(("courier", "courier_de")),
+        frozenset(("wire", "wire_es")),
+        frozenset(("denial", "denial_fr")),  # written after the threshold was chosen
+    }
     for link in found.values():
         assert link.kind == "rewritten" and link.target_coverage >= 0.5
         assert link.paraphrase_model == "multilingual-e5-small (4-bit)"
