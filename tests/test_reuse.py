@@ -1,6 +1,8 @@
 from collections import Counter
 from dataclasses import replace
 
+import pytest
+
 from newstrace.config import Settings
 from newstrace.reuse import align_sentences, candidate_pairs, classify, compare, find_reuse
 from newstrace.segment import segment
@@ -805,4 +807,26 @@ def test_a_translation_is_a_rewrite_across_languages_and_other_reports_are_not()
     for link in found.values():
         assert link.kind == "rewritten" and link.target_coverage >= 0.5
         assert link.paraphrase_model == "multilingual-e5-small (4-bit)"
-        assert link.direction_evidence.startswith("undecided")  # no dates, no credit line
+    credited = found[frozenset(("courier", "courier_de"))]  # "erschien zuerst bei …"
+    assert (credited.source_id, credited.target_id) == ("courier", "courier_de")
+    assert credited.direction_evidence.startswith("credit")
+    assert all(link.undecided for link in found.values() if link is not credited)  # no dates
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "This story first appeared in The Vessmark Courier.",
+        "Dieser Artikel erschien zuerst bei The Vessmark Courier.",
+        "Cet article a été publié initialement dans le Vessmark Courier.",
+        "Publicado originalmente en The Vessmark Courier.",
+    ],
+)
+def test_a_credit_line_in_any_of_several_languages_names_the_source(credit):
+    from newstrace._paraphrase import credit_line
+
+    source = make_article("Crane report.", article_id="s", outlet="The Vessmark Courier")
+    assert credit_line(make_article(f"Kran. {credit}", article_id="t"), source)
+    assert not credit_line(
+        make_article("Kran. Erschien zuerst bei Alderby.", article_id="t"), source
+    )

@@ -34,8 +34,14 @@ from .model import AlignedPair, Article, Sentence
 MIN_WORDS = 5
 RECURRING = 2
 _QUOTED = re.compile(r"[“\"«][^”\"»]*[”\"»]")
-_CREDIT = re.compile(
-    r"\b(?:first|originally)\s+(?:published|appeared|ran)\s+(?:in|on|by|at)\s+(?:the\s+)?"
+_CREDIT = re.compile(  # "first published in", and so on in German, French, Spanish, Italian
+    r"\b(?i:(?:first|originally)\s+(?:published|appeared|ran)\s+(?:in|on|by|at)"
+    r"|(?:erschien|erschienen|veröffentlicht)\s+(?:zuerst|ursprünglich)\s+(?:in|im|bei|auf)"
+    r"|(?:zuerst|ursprünglich)\s+(?:erschienen|veröffentlicht)\s+(?:in|im|bei|auf)"
+    r"|publié\s+(?:initialement|d'abord|à l'origine|pour la première fois)\s+(?:dans|par|sur)"
+    r"|publicado\s+(?:originalmente|inicialmente|por primera vez)\s+(?:en|por)"
+    r"|pubblicato\s+(?:originariamente|originalmente|per la prima volta)\s+(?:su|da|in))"
+    r"\s+(?:(?i:the|der|dem|die|le|la|el|il)\s+)?"
     r"([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})"
 )
 _GENERIC = frozenset("the a an of and news daily online tv times post press agency".split())
@@ -130,7 +136,7 @@ def credit_line(article: Article, source: Article) -> bool:
     """Whether ``article`` says it was first published by ``source``'s outlet."""
     names = [n.lower() for n in outlet_names(source.outlet)]
     for match in _CREDIT.finditer(article.text):
-        credited = match.group(1).lower()
+        credited = match.group(1).lower().rstrip(".")
         if any(name in credited or credited in name for name in names):
             return True
     return False
