@@ -329,7 +329,8 @@ def _story_claims(
         articles = {m.article_id for m in mentions}
         denied = any(stances[k] == "denied" for k in members)
         if len(articles) >= 2 or denied:
-            claims.append(_claim(story, mentions, stances))
+            worded = [m for m in mentions if m.article_id in readable] or mentions
+            claims.append(_claim(story, mentions, stances, worded))
     return sorted(claims, key=lambda c: (-len({m.article_id for m in c.mentions}), c.id))
 
 
@@ -356,7 +357,11 @@ def _counter_claims(units: list[ClaimUnit], stances: Mapping[Key, Stance]) -> li
     return pairs
 
 
-def _claim(story: Story, mentions: list[ClaimUnit], stances: dict[Key, Stance]) -> Claim:
+def _claim(
+    story: Story, mentions: list[ClaimUnit], stances: dict[Key, Stance], worded: list[ClaimUnit]
+) -> Claim:
+    """A claim of ``mentions``, its statement worded as one of ``worded`` (those in a
+    language the claims embedder reads, when there are any)."""
     records = tuple(
         Mention(
             article_id=s.article_id,
@@ -372,7 +377,7 @@ def _claim(story: Story, mentions: list[ClaimUnit], stances: dict[Key, Stance]) 
     ).hexdigest()
     return Claim(
         id="c" + digest[:11],
-        statement=_statement(mentions),
+        statement=_statement(worded),
         mentions=records,
         story_id=story.id or None,
     )
