@@ -40,7 +40,10 @@ Four steps, none of which compares all pairs of articles:
    or unknown) are compared with it; other pairs with multilingual-e5-small
    (``_multilingual``), its cosines put on MiniLM's scale (``embed.cosines``).
    MiniLM's cosines mean nothing in other languages: they follow shared word
-   pieces, and same-story reports would pass for rewrites.
+   pieces, and same-story reports would pass for rewrites. A translation is
+   a rewrite across two languages: pairs in two known languages that share
+   rare names and numbers (``translation_rows``) are aligned by E5 at the
+   lower ``paraphrase_similarity_crosslingual``.
 
 Links that a common source explains (two copies or rewrites of one wire
 story) are dropped: see ``prune_redundant``. ``infer_upstreams`` turns each
