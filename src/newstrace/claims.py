@@ -224,8 +224,7 @@ def group_claims(
     for story in stories:
         units = [u for a in story.article_ids for u in claim_units(sentences.get(a, ()))]
         readable = {a for a in story.article_ids if trained_on(embedder, languages.get(a))}
-        story_embedder = embedder if readable else None
-        claims.extend(_story_claims(story, units, reuse, settings, story_embedder, readable))
+        claims.extend(_story_claims(story, units, reuse, settings, embedder, readable))
     return tuple(claims)
 
 
@@ -305,16 +304,16 @@ def _story_claims(
     stances = {key: unit_stance(s) for key, s in keys.items()}
     groups = UnionFind(keys)
     units = list(keys.values())
-    read = [i for i, u in enumerate(units) if embedder and u.article_id in readable]
-    vectors = None
-    if read:
-        embedded = embedder.embed([units[i].compare_text or units[i].text for i in read])
-        vectors = {i: embedded[row] for row, i in enumerate(read)}
+    read = [i for i, u in enumerate(units) if u.article_id in readable] if embedder else []
+    embedded = (
+        embedder.embed([units[i].compare_text or units[i].text for i in read]) if read else None
+    )
+    vectors = dict(zip(read, embedded, strict=True)) if embedded is not None else None
     pairs = _aligned_pairs(reuse, units, vectors) + _translated_pairs(reuse, units, readable)
-    if vectors is None:
+    if embedded is None:
         pairs += _similar_pairs(units, settings)
     else:
-        pairs += _paraphrase_pairs([units[i] for i in read], np.stack(list(vectors.values())))
+        pairs += _paraphrase_pairs([units[i] for i in read], embedded)
         if len(read) < len(units):
             unread = {u.article_id for u in units} - readable
             pairs += [p for p in _similar_pairs(units, settings) if {p[0][0], p[1][0]} & unread]

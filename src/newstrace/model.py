@@ -529,6 +529,11 @@ class Brief:
 SCHEMA_VERSION = "1"
 
 
+def two_languages(first: str | None, second: str | None) -> bool:
+    """Whether two language codes are both known and differ (a translation's pair)."""
+    return bool(first and second and first != second)
+
+
 def _span_dict(span: Span) -> dict[str, Any]:
     return {"article": span.article_id, "start": span.start, "end": span.end, "text": span.text}
 

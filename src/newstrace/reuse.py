@@ -69,7 +69,7 @@ from ._signatures import candidate_pairs as signature_pairs
 from ._text import STOPWORDS, content_words, fold, parse_time, shingles, words
 from .config import Settings
 from .embed import Embedder, MiniLMEmbedder, trained_on
-from .model import AlignedPair, Article, Reuse, Sentence, Upstream
+from .model import AlignedPair, Article, Reuse, Sentence, Upstream, two_languages
 
 __all__ = [
     "align",
@@ -445,10 +445,7 @@ def translation_rows(
     rewrites, on their names and numbers (``names_and_numbers``) instead of
     their content words. Pairs in one language are left to ``rewrite_rows``."""
     rows = rewrite_rows(texts, settings=settings, terms=names_and_numbers)
-    keep = [
-        bool(languages[i] and languages[j] and languages[i] != languages[j])
-        for i, j in rows.tolist()
-    ]
+    keep = [two_languages(languages[i], languages[j]) for i, j in rows.tolist()]
     return rows[np.array(keep, dtype=bool)] if len(rows) else rows
 
 
@@ -618,7 +615,7 @@ def compare_rewrite(
     if not direction.first_is_source:
         first, second = second, first
         first_sentences, second_sentences = second_sentences, first_sentences
-    across = bool(first.language and second.language and first.language != second.language)
+    across = two_languages(first.language, second.language)
     pairs = para.paraphrase_pairs(
         first_sentences,
         second_sentences,

@@ -27,7 +27,17 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from newstrace.model import AlignedPair, Article, Brief, Claim, Flag, Origin, Quote, Reuse
+from newstrace.model import (
+    AlignedPair,
+    Article,
+    Brief,
+    Claim,
+    Flag,
+    Origin,
+    Quote,
+    Reuse,
+    two_languages,
+)
 from newstrace.report._graph_layout import Layout
 from newstrace.report._graph_view import story_graph
 from newstrace.report._sections import (
@@ -627,7 +637,7 @@ def _languages(brief: Brief, edge: Reuse) -> str:
     """``"de → en"`` when a link joins articles in two languages (a translation), else ""."""
     source = brief.article(edge.source_id).language
     target = brief.article(edge.target_id).language
-    if not source or not target or source == target:
+    if not two_languages(source, target):
         return ""
     return f"{source} ↔ {target}" if edge.undecided else f"{source} → {target}"
 
